@@ -1,0 +1,289 @@
+using System.Globalization;
+using Autodiff.Engine.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Autodiff.Engine.Boards;
+
+/// <summary>
+/// Finds and reads board descriptions. A boards directory holds one folder per board, each with a
+/// <c>board.yaml</c>:
+/// <code>
+/// name: stm32f4                       # must equal the folder name
+/// description: STM32F405, Cortex-M4F
+/// cpu: cortex-m4                      # gcc -mcpu; omit for the host
+/// fpu: fpv4-sp-d16                    # gcc -mfpu, or none (default)
+/// float_abi: hard                     # hard | softfp | soft (default soft, or hard with an fpu)
+/// dsp: true                           # DSP extension (default false)
+/// mve: false                          # Helium (default false)
+/// ram:   { bytes: 128K, address: 0x20000000 }
+/// flash: { bytes: 1M,   address: 0x08000000 }
+/// reserve: 16K                        # RAM kept for stack and firmware statics
+/// budget: 1G                          # optional default model budget (host)
+/// toolchain: arm-none-eabi            # or host
+/// cflags: [ ... ]                     # extra compiler flags
+/// ldflags: [ ... ]                    # extra linker flags
+/// linker_script: stm32f4.ld           # relative to the board folder
+/// sources: [ ../common/startup.c ]    # compiled into every firmware for this board
+/// qemu: netduinoplus2                 # QEMU machine, omit for build-only boards
+/// </code>
+/// Sizes accept decimal or <c>0x</c> hex with an optional <c>K</c>, <c>M</c> or <c>G</c> (binary) suffix.
+/// Problems are reported as AD4xxx diagnostics at the offending YAML node; nothing throws.
+/// </summary>
+public static class BoardCatalog
+{
+    /// <summary>File name of a board description inside its folder.</summary>
+    public const string BoardFileName = "board.yaml";
+
+    /// <summary>The board used when none is named.</summary>
+    public const string DefaultBoard = "host";
+
+    /// <summary>Board name not found in any boards directory.</summary>
+    public const string UnknownBoardCode = "AD4001";
+
+    /// <summary>A board.yaml that cannot be read or has an invalid field.</summary>
+    public const string InvalidBoardCode = "AD4002";
+
+    /// <summary>Loads board <paramref name="name"/> from <paramref name="boardsDirectory"/>; null after reporting an error.</summary>
+    public static BoardSpec? Load(string boardsDirectory, string name, DiagnosticBag diagnostics) =>
+        Load(new[] { boardsDirectory }, name, diagnostics);
+
+    /// <summary>
+    /// Loads board <paramref name="name"/> from the first of <paramref name="boardsDirectories"/> that has
+    /// it, so a user's boards directory listed first can add boards or replace built-in ones.
+    /// </summary>
+    public static BoardSpec? Load(IEnumerable<string> boardsDirectories, string name, DiagnosticBag diagnostics)
+    {
+        var directories = boardsDirectories.Where(d => !string.IsNullOrWhiteSpace(d)).ToList();
+        foreach (var directory in directories)
+        {
+            var file = Path.Combine(directory, name, BoardFileName);
+            if (IsPlainName(name) && File.Exists(file)) return LoadFile(file, diagnostics);
+        }
+
+        var known = ListBoards(directories);
+        diagnostics.Error(UnknownBoardCode,
+            $"unknown board '{name}'. Known boards: {(known.Count == 0 ? "(none)" : string.Join(", ", known))}. " +
+            "Add your own as <folder>/<name>/board.yaml and point AutodiffBoardsDirectory at <folder>.",
+            null);
+        return null;
+    }
+
+    /// <summary>Names of every board found in <paramref name="boardsDirectories"/>, sorted, without duplicates.</summary>
+    public static IReadOnlyList<string> ListBoards(IEnumerable<string> boardsDirectories) =>
+        boardsDirectories
+            .Where(Directory.Exists)
+            .SelectMany(Directory.EnumerateDirectories)
+            .Where(d => File.Exists(Path.Combine(d, BoardFileName)))
+            .Select(d => Path.GetFileName(d)!)
+            .Distinct(StringComparer.Ordinal)
+            .OrderBy(n => n, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>Reads one <c>board.yaml</c>; null after reporting an error.</summary>
+    public static BoardSpec? LoadFile(string boardFile, DiagnosticBag diagnostics)
+    {
+        var fullPath = Path.GetFullPath(boardFile);
+        YamlMappingNode root;
+        try
+        {
+            var stream = new YamlStream();
+            using (var reader = new StreamReader(fullPath)) stream.Load(reader);
+            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode mapping)
+            {
+                diagnostics.Error(InvalidBoardCode, "a board description must be a YAML mapping", new SourceLocation(fullPath, 1, 1));
+                return null;
+            }
+            root = mapping;
+        }
+        catch (YamlException e)
+        {
+            diagnostics.Error(InvalidBoardCode, $"invalid YAML: {e.InnerException?.Message ?? e.Message}",
+                new SourceLocation(fullPath, (int)e.Start.Line, (int)e.Start.Column));
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Error(InvalidBoardCode, $"cannot read board description: {e.Message}", new SourceLocation(fullPath, 1, 1));
+            return null;
+        }
+
+        return new BoardReader(fullPath, root, diagnostics).Read();
+    }
+
+    private static bool IsPlainName(string name) =>
+        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.') && name is not "." and not "..";
+
+    /// <summary>Turns the YAML mapping into a <see cref="BoardSpec"/>, collecting every problem before giving up.</summary>
+    private sealed class BoardReader(string file, YamlMappingNode root, DiagnosticBag diagnostics)
+    {
+        private static readonly string[] KnownKeys =
+        {
+            "name", "description", "cpu", "fpu", "float_abi", "dsp", "mve", "ram", "flash", "reserve", "budget",
+            "toolchain", "cflags", "ldflags", "linker_script", "sources", "qemu",
+        };
+
+        private bool _failed;
+
+        public BoardSpec? Read()
+        {
+            foreach (var key in root.Children.Keys)
+            {
+                if (key is YamlScalarNode { Value: { } k } && !KnownKeys.Contains(k))
+                    Fail(key, $"unknown key '{k}'; expected one of: {string.Join(", ", KnownKeys)}");
+            }
+
+            var folderName = Path.GetFileName(Path.GetDirectoryName(file)) ?? "";
+            var name = String("name") ?? folderName;
+            if (name != folderName) Fail(root.Children[new YamlScalarNode("name")], $"board name '{name}' must equal its folder name '{folderName}'");
+
+            var toolchainText = String("toolchain") ?? "arm-none-eabi";
+            BoardToolchain toolchain = BoardToolchain.ArmNoneEabi;
+            switch (toolchainText)
+            {
+                case "host": toolchain = BoardToolchain.Host; break;
+                case "arm-none-eabi": toolchain = BoardToolchain.ArmNoneEabi; break;
+                default: Fail(Node("toolchain")!, $"toolchain must be 'host' or 'arm-none-eabi', not '{toolchainText}'"); break;
+            }
+
+            var cpu = String("cpu");
+            if (cpu is null && toolchain == BoardToolchain.ArmNoneEabi) Fail(root, "an arm-none-eabi board needs 'cpu' (gcc -mcpu value)");
+            var fpu = String("fpu") ?? "none";
+            var floatAbi = String("float_abi") ?? (fpu == "none" ? "soft" : "hard");
+            if (floatAbi is not ("hard" or "softfp" or "soft")) Fail(Node("float_abi")!, "float_abi must be hard, softfp or soft");
+            if (fpu == "none" && floatAbi != "soft") Fail(Node("float_abi")!, "a board without an fpu must use float_abi: soft");
+
+            var (ramBytes, ramAddress) = Memory("ram", required: true);
+            var (flashBytes, flashAddress) = Memory("flash", required: toolchain == BoardToolchain.ArmNoneEabi);
+            var reserve = Size("reserve") ?? 0;
+            if (reserve > ramBytes) Fail(Node("reserve")!, $"reserve ({reserve} B) exceeds the board's RAM ({ramBytes} B)");
+
+            var linkerScript = String("linker_script");
+            if (linkerScript is null && toolchain == BoardToolchain.ArmNoneEabi) Fail(root, "an arm-none-eabi board needs 'linker_script'");
+            if (linkerScript is not null) RequireFile(Node("linker_script")!, linkerScript);
+            var sources = List("sources");
+            var sourcesNode = Node("sources");
+            foreach (var source in sources) RequireFile(sourcesNode!, source);
+
+            var spec = new BoardSpec(
+                Name: name,
+                Description: String("description") ?? name,
+                Directory: Path.GetDirectoryName(file)!,
+                Cpu: cpu,
+                Fpu: fpu,
+                FloatAbi: floatAbi,
+                HasDsp: Bool("dsp"),
+                HasMve: Bool("mve"),
+                RamBytes: ramBytes,
+                RamAddress: ramAddress,
+                FlashBytes: flashBytes,
+                FlashAddress: flashAddress,
+                ReserveBytes: reserve,
+                DefaultBudgetBytes: Size("budget"),
+                Toolchain: toolchain,
+                CFlags: List("cflags"),
+                LdFlags: List("ldflags"),
+                LinkerScript: linkerScript,
+                Sources: sources,
+                QemuMachine: String("qemu"));
+            return _failed ? null : spec;
+        }
+
+        private YamlNode? Node(string key) =>
+            root.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
+
+        private string? String(string key)
+        {
+            var node = Node(key);
+            if (node is null) return null;
+            if (node is YamlScalarNode scalar && !string.IsNullOrWhiteSpace(scalar.Value)) return scalar.Value.Trim();
+            Fail(node, $"'{key}' must be a non-empty text value");
+            return null;
+        }
+
+        private bool Bool(string key)
+        {
+            var text = String(key);
+            if (text is null) return false;
+            if (text is "true" or "yes") return true;
+            if (text is "false" or "no") return false;
+            Fail(Node(key)!, $"'{key}' must be true or false");
+            return false;
+        }
+
+        private long? Size(string key) => Size(Node(key), key);
+
+        private long? Size(YamlNode? node, string what)
+        {
+            if (node is null) return null;
+            if (node is YamlScalarNode { Value: { } text } && TryParseSize(text, out var value)) return value;
+            Fail(node, $"'{what}' must be a byte count such as 131072, 0x20000, 128K or 1M");
+            return null;
+        }
+
+        private (long Bytes, long Address) Memory(string key, bool required)
+        {
+            var node = Node(key);
+            if (node is null)
+            {
+                if (required) Fail(root, $"missing '{key}: {{ bytes: ..., address: ... }}'");
+                return (0, 0);
+            }
+            if (node is not YamlMappingNode mapping)
+            {
+                Fail(node, $"'{key}' must be a mapping {{ bytes: ..., address: ... }}");
+                return (0, 0);
+            }
+            mapping.Children.TryGetValue(new YamlScalarNode("bytes"), out var bytesNode);
+            mapping.Children.TryGetValue(new YamlScalarNode("address"), out var addressNode);
+            if (bytesNode is null) Fail(node, $"'{key}' needs 'bytes'");
+            var bytes = Size(bytesNode, $"{key}.bytes") ?? 0;
+            var address = Size(addressNode, $"{key}.address") ?? 0;
+            return (bytes, address);
+        }
+
+        private IReadOnlyList<string> List(string key)
+        {
+            var node = Node(key);
+            if (node is null) return Array.Empty<string>();
+            if (node is YamlSequenceNode sequence && sequence.Children.All(c => c is YamlScalarNode))
+                return sequence.Children.Select(c => ((YamlScalarNode)c).Value ?? "").ToList();
+            Fail(node, $"'{key}' must be a list of text values");
+            return Array.Empty<string>();
+        }
+
+        private void RequireFile(YamlNode node, string relativePath)
+        {
+            var path = Path.Combine(Path.GetDirectoryName(file)!, relativePath);
+            if (!File.Exists(path)) Fail(node, $"file '{relativePath}' does not exist next to the board description");
+        }
+
+        private void Fail(YamlNode node, string message)
+        {
+            _failed = true;
+            diagnostics.Error(InvalidBoardCode, message, new SourceLocation(file, (int)node.Start.Line, (int)node.Start.Column));
+        }
+    }
+
+    /// <summary>Parses <c>131072</c>, <c>0x20000000</c>, <c>128K</c>, <c>1M</c>, <c>1G</c> (binary multiples).</summary>
+    public static bool TryParseSize(string text, out long value)
+    {
+        value = 0;
+        var s = text.Trim().Replace("_", "");
+        long multiplier = 1;
+        if (s.Length > 0)
+        {
+            var suffix = char.ToUpperInvariant(s[^1]);
+            var trimmed = s.EndsWith("iB", StringComparison.OrdinalIgnoreCase) ? s[..^2] : s;
+            suffix = trimmed.Length > 0 ? char.ToUpperInvariant(trimmed[^1]) : suffix;
+            multiplier = suffix switch { 'K' => 1L << 10, 'M' => 1L << 20, 'G' => 1L << 30, _ => 1 };
+            s = multiplier == 1 ? s : trimmed[..^1];
+        }
+        bool ok = s.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? long.TryParse(s.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value)
+            : long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+        if (!ok || value < 0) return false;
+        value = checked(value * multiplier);
+        return true;
+    }
+}

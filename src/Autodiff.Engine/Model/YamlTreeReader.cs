@@ -1,0 +1,161 @@
+using Autodiff.Engine.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Autodiff.Engine.Model;
+
+/// <summary>
+/// Turns YAML text into a <see cref="YNode"/> tree, defensively: model files come from users
+/// and build servers, so hostile input must end in a diagnostic, never in unbounded work.
+/// </summary>
+internal static class YamlTreeReader
+{
+    /// <summary>Models are a few hundred lines; 1 MiB leaves room for generated ones.</summary>
+    public const int MaxDocumentChars = 1 << 20;
+    /// <summary>A model nests about six levels deep (layers → entry → args → list).</summary>
+    public const int MaxDepth = 32;
+    /// <summary>Bounds work and memory even for files under the size cap.</summary>
+    public const int MaxNodes = 100_000;
+
+    public static YNode? Read(string text, string file, DiagnosticBag diags)
+    {
+        if (text.Length > MaxDocumentChars)
+        {
+            diags.Error(ModelDiagnosticCodes.DocumentTooLarge,
+                $"model file has {text.Length} characters; the limit is {MaxDocumentChars}", new SourceLocation(file, 1, 1));
+            return null;
+        }
+
+        var state = new State(file, diags);
+        try
+        {
+            var parser = new Parser(new StringReader(text));
+            parser.Consume<StreamStart>();
+            YNode? root = null;
+            var documents = 0;
+            while (!parser.Accept<StreamEnd>(out _))
+            {
+                var start = parser.Consume<DocumentStart>();
+                documents++;
+                if (documents > 1)
+                {
+                    diags.Error(ModelDiagnosticCodes.DocumentCount,
+                        "the file holds more than one YAML document; a model file holds exactly one", state.At(start.Start));
+                    return null;
+                }
+                root = ReadNode(parser, state, 1);
+                if (root is null) return null;
+                parser.Consume<DocumentEnd>();
+            }
+            if (root is null)
+                diags.Error(ModelDiagnosticCodes.DocumentCount, "the file holds no YAML document", new SourceLocation(file, 1, 1));
+            return root;
+        }
+        catch (YamlException e)
+        {
+            // Parser messages start with "(Line: 3, Col: 5, ...): "; the position goes into the location instead.
+            var message = e.Message;
+            var cut = message.IndexOf("): ", StringComparison.Ordinal);
+            if (message.StartsWith('(') && cut > 0) message = message[(cut + 3)..];
+            diags.Error(ModelDiagnosticCodes.YamlSyntax, $"YAML syntax error: {message}", state.At(e.Start));
+            return null;
+        }
+    }
+
+    private sealed class State(string file, DiagnosticBag diags)
+    {
+        public string File { get; } = file;
+        public DiagnosticBag Diags { get; } = diags;
+        public int Nodes { get; set; }
+
+        public SourceLocation At(Mark mark) => new(File, Math.Max(1, (int)mark.Line), Math.Max(1, (int)mark.Column));
+    }
+
+    /// <summary>Reads one node; returns null after reporting when the document must be rejected.</summary>
+    private static YNode? ReadNode(IParser parser, State state, int depth)
+    {
+        if (++state.Nodes > MaxNodes)
+        {
+            state.Diags.Error(ModelDiagnosticCodes.TooManyNodes,
+                $"the document has more than {MaxNodes} YAML nodes", state.At(parser.Current!.Start));
+            return null;
+        }
+
+        var current = parser.Current!;
+        if (current is AnchorAlias alias)
+        {
+            state.Diags.Error(ModelDiagnosticCodes.AliasNotAllowed,
+                $"YAML alias '*{alias.Value}' is not allowed in a model file; write the value out", state.At(alias.Start));
+            return null;
+        }
+
+        if (current is NodeEvent node && !node.Tag.IsEmpty && !node.Tag.IsNonSpecific)
+        {
+            state.Diags.Error(ModelDiagnosticCodes.TagNotAllowed,
+                $"YAML tag '{node.Tag.Value}' is not allowed in a model file; write plain values", state.At(node.Start));
+            return null;
+        }
+
+        switch (current)
+        {
+            case Scalar scalar:
+                parser.MoveNext();
+                return new YScalar(state.At(scalar.Start), scalar.Value, scalar.Style == ScalarStyle.Plain);
+
+            case SequenceStart seq:
+            {
+                if (!CheckDepth(seq, state, depth)) return null;
+                parser.MoveNext();
+                var items = new List<YNode>();
+                while (!parser.TryConsume<SequenceEnd>(out _))
+                {
+                    var item = ReadNode(parser, state, depth + 1);
+                    if (item is null) return null;
+                    items.Add(item);
+                }
+                return new YSequence(state.At(seq.Start), items);
+            }
+
+            case MappingStart map:
+            {
+                if (!CheckDepth(map, state, depth)) return null;
+                parser.MoveNext();
+                var entries = new List<KeyValuePair<YScalar, YNode>>();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                while (!parser.TryConsume<MappingEnd>(out _))
+                {
+                    var keyNode = ReadNode(parser, state, depth + 1);
+                    if (keyNode is null) return null;
+                    var value = ReadNode(parser, state, depth + 1);
+                    if (value is null) return null;
+                    if (keyNode is not YScalar key)
+                    {
+                        state.Diags.Error(ModelDiagnosticCodes.WrongType,
+                            $"a mapping key must be a plain name, not {keyNode.Describe()}", keyNode.Location);
+                        continue;
+                    }
+                    if (!seen.Add(key.Value))
+                    {
+                        state.Diags.Error(ModelDiagnosticCodes.DuplicateKey,
+                            $"duplicate key '{key.Value}' in this mapping", key.Location);
+                        continue;
+                    }
+                    entries.Add(new(key, value));
+                }
+                return new YMapping(state.At(map.Start), entries);
+            }
+
+            default:
+                // The parser only yields node events here; anything else is a parser contract change.
+                throw new InvalidOperationException($"unexpected YAML event {current.GetType().Name}");
+        }
+    }
+
+    private static bool CheckDepth(ParsingEvent start, State state, int depth)
+    {
+        if (depth <= MaxDepth) return true;
+        state.Diags.Error(ModelDiagnosticCodes.NestingTooDeep,
+            $"YAML collections are nested more than {MaxDepth} levels deep", state.At(start.Start));
+        return false;
+    }
+}

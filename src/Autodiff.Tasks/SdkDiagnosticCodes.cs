@@ -1,0 +1,54 @@
+namespace Autodiff.Tasks;
+
+/// <summary>
+/// Codes of the diagnostics the SDK itself reports (DESIGN §8). Board description problems use
+/// <see cref="Autodiff.Engine.Boards.BoardCatalog.UnknownBoardCode"/> and
+/// <see cref="Autodiff.Engine.Boards.BoardCatalog.InvalidBoardCode"/>.
+/// </summary>
+public static class SdkDiagnosticCodes
+{
+    /// <summary>Firmware image does not fit a memory region of the board (linker overflow).</summary>
+    public const string RegionOverflow = "AD3901";
+
+    /// <summary>A property such as <c>AutodiffKernels</c> or <c>AutodiffRamBudget</c> has an invalid value.</summary>
+    public const string InvalidProperty = "AD4003";
+
+    /// <summary>The C toolchain for the board was not found.</summary>
+    public const string ToolchainMissing = "AD4010";
+
+    /// <summary>QEMU, needed to run firmware of an emulated board, was not found.</summary>
+    public const string QemuMissing = "AD4011";
+
+    /// <summary>The same generated model name comes from two model files.</summary>
+    public const string DuplicateModelName = "AD4020";
+
+    /// <summary>Generated files could not be written.</summary>
+    public const string WriteFailed = "AD4021";
+
+    /// <summary>An error or warning printed by the C compiler.</summary>
+    public const string CompilerMessage = "AD4101";
+
+    /// <summary>The C compiler failed without printing a recognisable message.</summary>
+    public const string CompilerFailed = "AD4102";
+
+    /// <summary>An error or warning printed by the linker.</summary>
+    public const string LinkerMessage = "AD4201";
+
+    /// <summary>The linker failed without printing a recognisable message.</summary>
+    public const string LinkerFailed = "AD4202";
+
+    /// <summary>The firmware image could not be read for the size report.</summary>
+    public const string ImageUnreadable = "AD4301";
+
+    /// <summary><c>-t:Run</c> on a board that can only be built.</summary>
+    public const string BoardNotRunnable = "AD4401";
+
+    /// <summary>The program or emulator exited with a non-zero code.</summary>
+    public const string RunFailed = "AD4402";
+
+    /// <summary>The program or emulator did not finish within <c>AutodiffRunTimeout</c>.</summary>
+    public const string RunTimedOut = "AD4403";
+
+    /// <summary>An unexpected failure inside an SDK task (a bug in Autodiff; reported instead of crashing MSBuild).</summary>
+    public const string InternalError = "AD4999";
+}
