@@ -107,6 +107,7 @@ static uint64_t window_base; /* value of total when the open window began */
 static uint64_t counted;    /* instructions in completed windows */
 static uint64_t windows;    /* completed windows */
 static bool counting;
+static bool installed;
 static bool reported;
 
 /* userdata of the per-instruction callback in marker blocks */
@@ -165,7 +166,7 @@ static void report(void)
     int len;
     FILE *f = stderr;
 
-    if (reported) {
+    if (!installed || reported) {
         return;
     }
     reported = true;
@@ -272,5 +273,6 @@ PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
     }
     qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
     qemu_plugin_register_atexit_cb(id, at_exit, NULL);
+    installed = true;
     return 0;
 }

@@ -23,3 +23,33 @@ void ad_sigmoid_backward_f32(const float *dy, const float *y, float *dx, uint32_
 {
     for (uint32_t i = 0; i < n; ++i) dx[i] = dy[i] * (y[i] * (1.0f - y[i]));
 }
+
+void ad_relu_f32(const float *x, float *y, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+void ad_relu_backward_f32(const float *dy, const float *y, float *dx, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; ++i) dx[i] = dy[i] * (y[i] > 0.0f ? 1.0f : 0.0f);
+}
+
+void ad_leaky_relu_f32(const float *x, float *y, uint32_t n, float slope)
+{
+    for (uint32_t i = 0; i < n; ++i) y[i] = x[i] > 0.0f ? x[i] : slope * x[i];
+}
+
+void ad_leaky_relu_backward_f32(const float *dy, const float *saved, float *dx, uint32_t n, float slope)
+{
+    for (uint32_t i = 0; i < n; ++i) dx[i] = dy[i] * (saved[i] > 0.0f ? 1.0f : slope);
+}
+
+void ad_tanh_f32(const float *x, float *y, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; ++i) y[i] = tanhf(x[i]);
+}
+
+void ad_tanh_backward_f32(const float *dy, const float *y, float *dx, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; ++i) dx[i] = dy[i] * (1.0f - y[i] * y[i]);
+}

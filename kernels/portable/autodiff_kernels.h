@@ -53,13 +53,49 @@ void ad_sigmoid_f32(const float *x, float *y, uint32_t n);
 /* dx[i] = dy[i] * y[i] * (1 - y[i]), from the forward output y. May run in place on dy. */
 void ad_sigmoid_backward_f32(const float *dy, const float *y, float *dx, uint32_t n);
 
-/* ---- softmax.c: softmax and log-softmax over the last axis -------------------------- */
+/* y[i] = max(x[i], 0), i < n. May run in place. */
+void ad_relu_f32(const float *x, float *y, uint32_t n);
+
+/* dx[i] = dy[i] * (y[i] > 0 ? 1 : 0), from the forward output y. May run in place on dy. */
+void ad_relu_backward_f32(const float *dy, const float *y, float *dx, uint32_t n);
+
+/* y[i] = x[i] > 0 ? x[i] : slope * x[i], i < n. May run in place. */
+void ad_leaky_relu_f32(const float *x, float *y, uint32_t n, float slope);
+
+/* dx[i] = dy[i] * (saved[i] > 0 ? 1 : slope). saved is the forward output when slope >= 0 (same
+ * sign as the input), the forward input otherwise. May run in place on dy. */
+void ad_leaky_relu_backward_f32(const float *dy, const float *saved, float *dx, uint32_t n, float slope);
+
+/* y[i] = tanh(x[i]), i < n. May run in place. */
+void ad_tanh_f32(const float *x, float *y, uint32_t n);
+
+/* dx[i] = dy[i] * (1 - y[i]^2), from the forward output y. May run in place on dy. */
+void ad_tanh_backward_f32(const float *dy, const float *y, float *dx, uint32_t n);
+
+/* ---- softmax.c: softmax and log-softmax over the last axis or any axis -------------- */
 
 /* y[r,:] = x[r,:] - max - log(sum(exp(x[r,:] - max))).  x, y [rows,n]. */
 void ad_log_softmax_f32(const float *x, float *y, uint32_t rows, uint32_t n);
 
 /* dx[r,i] = dy[r,i] - exp(y[r,i]) * sum_j dy[r,j], from the forward output y.  [rows,n]. */
 void ad_log_softmax_backward_f32(const float *dy, const float *y, float *dx, uint32_t rows, uint32_t n);
+
+/* The *_axis_* and softmax kernels normalise along the middle axis of a tensor viewed as
+ * [outer, n, inner]: element (o, i, j) is at (o*n + i)*inner + j (inner = 1: the last axis). */
+
+/* log_softmax along n.  x, y [outer,n,inner]. */
+void ad_log_softmax_axis_f32(const float *x, float *y, uint32_t outer, uint32_t n, uint32_t inner);
+
+/* dx = dy - exp(y) * sum_n dy, along n, from the forward output y.  [outer,n,inner]. */
+void ad_log_softmax_axis_backward_f32(const float *dy, const float *y, float *dx,
+                                      uint32_t outer, uint32_t n, uint32_t inner);
+
+/* y = exp(x - max) / sum exp(x - max), along n.  x, y [outer,n,inner]. */
+void ad_softmax_f32(const float *x, float *y, uint32_t outer, uint32_t n, uint32_t inner);
+
+/* dx = y * (dy - sum_n dy*y), along n, from the forward output y.  [outer,n,inner]. */
+void ad_softmax_backward_f32(const float *dy, const float *y, float *dx,
+                             uint32_t outer, uint32_t n, uint32_t inner);
 
 /* ---- losses.c: losses (batch means) and their gradients ------------------------------ */
 
@@ -69,6 +105,162 @@ void ad_nll_loss_f32(const float *logp, const float *target, float *loss, uint32
 /* dlogp[b,c] = -target[b,c] / B * (upstream ? *upstream : 1).  [B,classes]. */
 void ad_nll_loss_backward_f32(const float *target, const float *upstream, float *dlogp,
                               uint32_t batch, uint32_t classes);
+
+/* Cross-entropy on logits, log-softmax over the last axis fused in (stable):
+ * *loss = -(1/rows) sum_r sum_c target[r,c] * log_softmax(logits[r,:])[c].
+ * logits, target [rows,classes]; rows = every leading index (B for [B,classes]). */
+void ad_cross_entropy_loss_f32(const float *logits, const float *target, float *loss,
+                               uint32_t rows, uint32_t classes);
+
+/* dlogits[r,c] = (softmax(logits[r,:])[c] * sum_j target[r,j] - target[r,c]) / rows * up,
+ * up = upstream ? *upstream : 1; equals (softmax - target) / rows for probability targets. */
+void ad_cross_entropy_loss_backward_f32(const float *logits, const float *target, const float *upstream,
+                                        float *dlogits, uint32_t rows, uint32_t classes);
+
+/* *loss = (1/n) sum_i (pred[i] - target[i])^2: the mean over ALL n = B*k elements. */
+void ad_mse_loss_f32(const float *pred, const float *target, float *loss, uint32_t n);
+
+/* dpred[i] = 2 * up / n * (pred[i] - target[i]), up = upstream ? *upstream : 1.  (Swapping pred
+ * and target gives the target's gradient.) */
+void ad_mse_loss_backward_f32(const float *pred, const float *target, const float *upstream,
+                              float *dpred, uint32_t n);
+
+/* *loss = (1/n) sum_i max(x,0) - x*t + log(1 + exp(-|x|)), x = logits[i], t = target[i]. */
+void ad_bce_with_logits_loss_f32(const float *logits, const float *target, float *loss, uint32_t n);
+
+/* dlogits[i] = (sigmoid(logits[i]) - target[i]) * up / n. */
+void ad_bce_with_logits_loss_backward_f32(const float *logits, const float *target, const float *upstream,
+                                          float *dlogits, uint32_t n);
+
+/* *loss = (1/n) sum_i max(0, 1 - target[i] * pred[i]), targets +-1, mean over all n elements. */
+void ad_hinge_loss_f32(const float *pred, const float *target, float *loss, uint32_t n);
+
+/* dpred[i] = 1 - target[i]*pred[i] > 0 ? -target[i] * up / n : 0. */
+void ad_hinge_loss_backward_f32(const float *pred, const float *target, const float *upstream,
+                                float *dpred, uint32_t n);
+
+/* ---- optimizers.c: optimizer updates, learning-rate schedules, L2 penalty ------------ */
+
+/* Schedule kinds for ad_lr_schedule_f32. */
+#define AD_LR_CONSTANT    0u
+#define AD_LR_STEP        1u
+#define AD_LR_EXPONENTIAL 2u
+#define AD_LR_COSINE      3u
+
+/* The learning rate after `step` completed training steps (PyTorch's closed forms), computed in
+ * double and rounded to float once:
+ *   AD_LR_CONSTANT     base_lr
+ *   AD_LR_STEP         base_lr * gamma^floor(step / period)          (period = step_size >= 1)
+ *   AD_LR_EXPONENTIAL  base_lr * gamma^step
+ *   AD_LR_COSINE       eta_min + (base_lr - eta_min) * (1 + cos(pi * step / period)) / 2 while
+ *                      step < period (= t_max >= 1), then eta_min (held, not periodic).
+ * Unused arguments are ignored. */
+float ad_lr_schedule_f32(uint32_t kind, double base_lr, double gamma, uint32_t period,
+                         double eta_min, uint32_t step);
+
+/* Every update below is in place on n elements (a whole parameter or any contiguous span of it,
+ * with its state at the same offsets). The gradient is first regularised element-wise:
+ * d = g + 2*l2*w, then d += weight_decay*w (each term skipped when its coefficient is 0).
+ * `step` is the number of training steps completed before this one (0 on the first). */
+
+/* SGD: with momentum_buf (non-NULL iff momentum != 0):
+ *   buf = d on step 0, else momentum*buf + (1 - dampening)*d;  d = nesterov ? d + momentum*buf : buf.
+ * Then w -= lr*d.  w, g, momentum_buf [n]. */
+void ad_sgd_f32(float *w, const float *g, float *momentum_buf, uint32_t n, float lr,
+                float momentum, float dampening, int nesterov, float weight_decay, float l2,
+                uint32_t step);
+
+/* Adam (L2-style weight decay, not AdamW), t = step + 1:
+ *   m = beta1*m + (1 - beta1)*d;  v = beta2*v + (1 - beta2)*d*d;
+ *   w -= (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps).  w, g, m, v [n]. */
+void ad_adam_f32(float *w, const float *g, float *m, float *v, uint32_t n, float lr,
+                 float beta1, float beta2, float eps, float weight_decay, float l2, uint32_t step);
+
+/* RMSprop (not centered): square_avg = alpha*square_avg + (1 - alpha)*d*d;
+ *   avg = sqrt(square_avg) + eps;  with momentum_buf (non-NULL iff momentum != 0):
+ *   buf = momentum*buf + d/avg, w -= lr*buf;  otherwise w -= lr*(d/avg).
+ * w, g, square_avg, momentum_buf [n]. */
+void ad_rmsprop_f32(float *w, const float *g, float *square_avg, float *momentum_buf, uint32_t n,
+                    float lr, float alpha, float eps, float momentum, float weight_decay, float l2);
+
+/* *loss = (accumulate ? *loss : 0) + lambda * sum_i w[i]^2.  w [n], loss a scalar; called once
+ * per trainable parameter, the first call with accumulate = 0. */
+void ad_l2_penalty_f32(const float *w, uint32_t n, float lambda, float *loss, int accumulate);
+
+/* ---- conv.c: 2-D convolution, NHWC activations, OHWI weights --------------------------- */
+
+/* Every conv kernel takes the same geometry: x [B,in_h,in_w,in_c], w [filters,k_h,k_w,in_c],
+ * y [B,out_h,out_w,filters]; output (oh,ow) reads input rows oh*stride_h + kh - pad_top and
+ * columns ow*stride_w + kw - pad_left, taps outside the input reading zero. For "same" padding
+ * out = ceil(in/stride) and pad_top = floor(total/2), total = max((out-1)*stride + k - in, 0). */
+
+/* y[b,oh,ow,f] = bias[f] + sum_{kh,kw,c} x[b,ih,iw,c] * w[f,kh,kw,c].  bias [filters] or NULL. */
+void ad_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
+                   uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
+                   uint32_t out_h, uint32_t out_w, uint32_t filters,
+                   uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
+                   uint32_t pad_top, uint32_t pad_left);
+
+/* dx[b,ih,iw,c] = sum over the (oh,ow,kh,kw) reading x[b,ih,iw,c] and every f of
+ * dy[b,oh,ow,f] * w[f,kh,kw,c].  dy [B,out_h,out_w,filters], dx [B,in_h,in_w,in_c]. */
+void ad_conv2d_backward_input_f32(const float *dy, const float *w, float *dx,
+                                  uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
+                                  uint32_t out_h, uint32_t out_w, uint32_t filters,
+                                  uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
+                                  uint32_t pad_top, uint32_t pad_left);
+
+/* One filter of the weight gradient: dw_filter[kh,kw,c] = sum_{b,oh,ow} dy[b,oh,ow,filter] * x[b,ih,iw,c].
+ * dw_filter [k_h,k_w,in_c] (k_h*k_w*in_c floats; the tile the optimizer update follows). */
+void ad_conv2d_backward_weight_filter_f32(const float *dy, const float *x, float *dw_filter,
+                                          uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
+                                          uint32_t out_h, uint32_t out_w, uint32_t filters,
+                                          uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
+                                          uint32_t pad_top, uint32_t pad_left, uint32_t filter);
+
+/* (The bias gradient of conv2d is ad_bias_backward_f32 with rows = B*out_h*out_w.) */
+
+/* ---- pool.c: 2-D max / average pooling, NHWC, valid padding --------------------------- */
+
+/* Every pool kernel takes x [B,in_h,in_w,channels], y [B,out_h,out_w,channels], window k_h x k_w
+ * at (oh*stride_h, ow*stride_w); out = (in - k) / stride + 1. */
+
+/* y = max of each window. */
+void ad_maxpool2d_f32(const float *x, float *y,
+                      uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t channels,
+                      uint32_t out_h, uint32_t out_w, uint32_t k_h, uint32_t k_w,
+                      uint32_t stride_h, uint32_t stride_w);
+
+/* dx = 0, then dx[first max of each window (row-major)] += dy of that window; the maxima are
+ * found again from the forward input x.  dy [B,out_h,out_w,channels], x, dx [B,in_h,in_w,channels]. */
+void ad_maxpool2d_backward_f32(const float *dy, const float *x, float *dx,
+                               uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t channels,
+                               uint32_t out_h, uint32_t out_w, uint32_t k_h, uint32_t k_w,
+                               uint32_t stride_h, uint32_t stride_w);
+
+/* y = sum of each window / (k_h*k_w). */
+void ad_avgpool2d_f32(const float *x, float *y,
+                      uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t channels,
+                      uint32_t out_h, uint32_t out_w, uint32_t k_h, uint32_t k_w,
+                      uint32_t stride_h, uint32_t stride_w);
+
+/* dx = 0, then every element of each window += dy of that window / (k_h*k_w). */
+void ad_avgpool2d_backward_f32(const float *dy, float *dx,
+                               uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t channels,
+                               uint32_t out_h, uint32_t out_w, uint32_t k_h, uint32_t k_w,
+                               uint32_t stride_h, uint32_t stride_w);
+
+/* ---- dropout.c: inverted dropout with a counter-based mask ----------------------------- */
+
+/* Element i of training step `step` (steps completed before this one) is kept iff
+ *   mix(mix(seed ^ mix(step + 0x9E3779B9)) + i * 0x9E3779B9) >= threshold   (uint32 arithmetic,
+ * mix = murmur3's fmix32), threshold = (uint32_t)(p * 2^32); kept: y = x * scale, scale = 1/(1-p);
+ * dropped: y = 0. Training only: prediction code treats dropout as the identity. May run in place. */
+void ad_dropout_f32(const float *x, float *y, uint32_t n, uint32_t seed, uint32_t step,
+                    uint32_t threshold, float scale);
+
+/* dx = dy through the same mask (recomputed from seed, step, i) and scale. May run in place. */
+void ad_dropout_backward_f32(const float *dy, float *dx, uint32_t n, uint32_t seed, uint32_t step,
+                             uint32_t threshold, float scale);
 
 /* ---- (new kernel families are added above this line, one section per family file) ---- */
 

@@ -1,62 +1,75 @@
-// TEMPORARY stand-in: lets the SDK be built and tested before the real compiler lands.
-// It reads only `name`, `batch` and the input sizes and emits an API that does no learning.
+using Autodiff.Engine.Autodiff;
+using Autodiff.Engine.Boards;
+using Autodiff.Engine.CodeGen;
 using Autodiff.Engine.Diagnostics;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using Autodiff.Engine.Lowering;
+using Autodiff.Engine.Model;
+using Autodiff.Engine.Planning;
 
 namespace Autodiff.Engine;
 
+/// <summary>
+/// The engine's front door: model file → spec → training graph → schedule → memory plan → C.
+/// Never throws on bad input; every problem is a diagnostic, and a failed compile returns no files.
+/// </summary>
 public static class ModelCompiler
 {
+    public const string InternalErrorCode = "AD2999";
+
     public static CompileResult Compile(CompileRequest request)
     {
-        var path = Path.GetFullPath(request.ModelPath);
-        var bag = new DiagnosticBag();
-        YamlMappingNode root;
+        var diagnostics = new DiagnosticBag();
+        var inputs = new List<string> { Path.GetFullPath(request.ModelPath) };
         try
         {
-            var stream = new YamlStream();
-            using (var reader = new StreamReader(path)) stream.Load(reader);
-            root = (YamlMappingNode)stream.Documents[0].RootNode;
+            return CompileCore(request, diagnostics, inputs);
         }
-        catch (YamlException e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            bag.Error("AD1001", "invalid YAML: " + (e.InnerException?.Message ?? e.Message), new SourceLocation(path, (int)e.Start.Line, (int)e.Start.Column));
-            return new CompileResult(bag.Items, [], null, [], [path], []);
+            diagnostics.Error(InternalErrorCode, $"internal error in the Autodiff engine while compiling this model: {e.GetType().Name}: {e.Message}",
+                new SourceLocation(request.ModelPath, 1, 1));
+            return Failed(diagnostics, inputs);
         }
-        string name = ((YamlScalarNode)root.Children[new YamlScalarNode("name")]).Value!;
-        int batch = root.Children.TryGetValue(new YamlScalarNode("batch"), out var b) ? int.Parse(((YamlScalarNode)b).Value!) : 1;
-        var inputs = (YamlMappingNode)root.Children[new YamlScalarNode("inputs")];
-        int Size(int i) => ((YamlSequenceNode)inputs.Children.Values.ElementAt(i)).Children.Select(c => int.Parse(((YamlScalarNode)c).Value!)).Aggregate(1, (x, y) => x * y);
-        var up = name.ToUpperInvariant();
-        var h = $$"""
-            #ifndef {{up}}_H
-            #define {{up}}_H
-            #include <stdint.h>
-            #define {{up}}_ARENA_BYTES 64u
-            #define {{up}}_BATCH {{batch}}
-            #define {{up}}_INPUT_SIZE {{Size(0)}}
-            #define {{up}}_TARGET_SIZE {{Size(1)}}
-            void {{name}}_init(void);
-            float {{name}}_train_step(const float *x, const float *y);
-            void {{name}}_predict(const float *x, float *out);
-            #endif
+    }
 
-            """;
-        var c = $$"""
-            #include "{{name}}.h"
-            static float arena[16];
-            void {{name}}_init(void) { arena[0] = 0.0f; }
-            float {{name}}_train_step(const float *x, const float *y) { (void)x; (void)y; return arena[0]; }
-            void {{name}}_predict(const float *x, float *out) { int i; (void)x; for (i = 0; i < {{up}}_TARGET_SIZE; i++) out[i] = arena[0]; }
+    private static CompileResult CompileCore(CompileRequest request, DiagnosticBag diagnostics, List<string> inputs)
+    {
+        var spec = ModelLoader.Load(request.ModelPath, diagnostics);
+        if (spec is null || diagnostics.HasErrors) return Failed(diagnostics, inputs);
+        inputs.Clear();
+        inputs.AddRange(spec.ReferencedFiles);
 
-            """;
-        var budget = request.Board.BudgetBytes(request.RamBudget, request.RamReserve);
-        return new CompileResult(bag.Items,
-            [new GeneratedFile(name + ".h", h), new GeneratedFile(name + ".c", c)],
-            name,
-            [$"Autodiff: {name} (board {request.Board.Name}, {request.Board.RamBytes} B RAM, budget {budget} B)",
-             "  arena 0.1 KiB (stand-in)"],
-            [path], []);
+        var training = ModelLowering.Lower(spec, diagnostics);
+        if (training is null || diagnostics.HasErrors) return Failed(diagnostics, inputs);
+
+        var plan = MemoryPlanner.Plan(training, PlanOptions.Default);
+        var board = request.Board;
+        var budget = Budget.For(board, request.RamBudget, request.RamReserve);
+        if (plan.ArenaBytes > budget.Bytes)
+        {
+            var fits = Alternatives.ThatFit(spec, board, budget, request);
+            diagnostics.Error(OverBudget.Code, OverBudget.Message(training.Name, board, budget, plan, fits), spec.Name.Location);
+            return Failed(diagnostics, inputs);
+        }
+
+        var kernels = KernelSelection.Select(plan, board, request.Kernels, diagnostics, spec.Name.Location);
+        if (diagnostics.HasErrors) return Failed(diagnostics, inputs);
+
+        var files = ModelEmitter.Emit(training, plan, request.ModelPath);
+        var report = PlanReport.Lines(training.Name, board, budget, plan, kernels);
+        return new CompileResult(diagnostics.Items, files, training.Name, report, inputs, kernels.Sources);
+    }
+
+    private static CompileResult Failed(DiagnosticBag diagnostics, IReadOnlyList<string> inputs) =>
+        new(diagnostics.Items, [], null, [], inputs, []);
+
+    /// <summary>Compiles a model file to its training graph and plan only (tests and benchmarks).</summary>
+    public static (TrainingGraph? Training, MemoryPlan? Plan) Plan(string modelPath, DiagnosticBag diagnostics, PlanOptions? options = null)
+    {
+        var spec = ModelLoader.Load(modelPath, diagnostics);
+        if (spec is null || diagnostics.HasErrors) return (null, null);
+        var training = ModelLowering.Lower(spec, diagnostics);
+        if (training is null || diagnostics.HasErrors) return (null, null);
+        return (training, MemoryPlanner.Plan(training, options ?? PlanOptions.Default));
     }
 }

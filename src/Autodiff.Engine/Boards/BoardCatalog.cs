@@ -24,9 +24,11 @@ namespace Autodiff.Engine.Boards;
 /// cflags: [ ... ]                     # extra compiler flags
 /// ldflags: [ ... ]                    # extra linker flags
 /// linker_script: stm32f4.ld           # relative to the board folder
-/// sources: [ ../common/startup.c ]    # compiled into every firmware for this board
+/// sources: [ common/startup.c ]       # compiled into every firmware for this board
 /// qemu: netduinoplus2                 # QEMU machine, omit for build-only boards
 /// </code>
+/// File names (linker script, sources) are looked up in the board folder first, then in each boards
+/// directory, so a user's board can use the SDK's shared <c>common/</c> startup code.
 /// Sizes accept decimal or <c>0x</c> hex with an optional <c>K</c>, <c>M</c> or <c>G</c> (binary) suffix.
 /// Problems are reported as AD4xxx diagnostics at the offending YAML node; nothing throws.
 /// </summary>
@@ -58,7 +60,7 @@ public static class BoardCatalog
         foreach (var directory in directories)
         {
             var file = Path.Combine(directory, name, BoardFileName);
-            if (IsPlainName(name) && File.Exists(file)) return LoadFile(file, diagnostics);
+            if (IsPlainName(name) && File.Exists(file)) return LoadFile(file, diagnostics, directories);
         }
 
         var known = ListBoards(directories);
@@ -80,8 +82,11 @@ public static class BoardCatalog
             .OrderBy(n => n, StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>Reads one <c>board.yaml</c>; null after reporting an error.</summary>
-    public static BoardSpec? LoadFile(string boardFile, DiagnosticBag diagnostics)
+    /// <summary>
+    /// Reads one <c>board.yaml</c>; null after reporting an error. <paramref name="boardsDirectories"/>
+    /// are where file names not found in the board's own folder are looked up (default: its parent).
+    /// </summary>
+    public static BoardSpec? LoadFile(string boardFile, DiagnosticBag diagnostics, IEnumerable<string>? boardsDirectories = null)
     {
         var fullPath = Path.GetFullPath(boardFile);
         YamlMappingNode root;
@@ -108,14 +113,19 @@ public static class BoardCatalog
             return null;
         }
 
-        return new BoardReader(fullPath, root, diagnostics).Read();
+        var boardFolder = Path.GetDirectoryName(fullPath)!;
+        var searchPath = new[] { boardFolder }
+            .Concat(boardsDirectories ?? new[] { Path.GetDirectoryName(boardFolder)! })
+            .Select(Path.GetFullPath)
+            .ToList();
+        return new BoardReader(fullPath, root, diagnostics, searchPath).Read();
     }
 
     private static bool IsPlainName(string name) =>
         name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.') && name is not "." and not "..";
 
     /// <summary>Turns the YAML mapping into a <see cref="BoardSpec"/>, collecting every problem before giving up.</summary>
-    private sealed class BoardReader(string file, YamlMappingNode root, DiagnosticBag diagnostics)
+    private sealed class BoardReader(string file, YamlMappingNode root, DiagnosticBag diagnostics, IReadOnlyList<string> searchPath)
     {
         private static readonly string[] KnownKeys =
         {
@@ -158,12 +168,11 @@ public static class BoardCatalog
             var reserve = Size("reserve") ?? 0;
             if (reserve > ramBytes) Fail(Node("reserve")!, $"reserve ({reserve} B) exceeds the board's RAM ({ramBytes} B)");
 
-            var linkerScript = String("linker_script");
-            if (linkerScript is null && toolchain == BoardToolchain.ArmNoneEabi) Fail(root, "an arm-none-eabi board needs 'linker_script'");
-            if (linkerScript is not null) RequireFile(Node("linker_script")!, linkerScript);
-            var sources = List("sources");
+            var linkerScriptName = String("linker_script");
+            if (linkerScriptName is null && toolchain == BoardToolchain.ArmNoneEabi) Fail(root, "an arm-none-eabi board needs 'linker_script'");
+            var linkerScript = linkerScriptName is null ? null : FindFile(Node("linker_script")!, linkerScriptName);
             var sourcesNode = Node("sources");
-            foreach (var source in sources) RequireFile(sourcesNode!, source);
+            var sources = List("sources").Select(s => FindFile(sourcesNode!, s)).ToList();
 
             var spec = new BoardSpec(
                 Name: name,
@@ -252,10 +261,15 @@ public static class BoardCatalog
             return Array.Empty<string>();
         }
 
-        private void RequireFile(YamlNode node, string relativePath)
+        private string FindFile(YamlNode node, string relativePath)
         {
-            var path = Path.Combine(Path.GetDirectoryName(file)!, relativePath);
-            if (!File.Exists(path)) Fail(node, $"file '{relativePath}' does not exist next to the board description");
+            foreach (var directory in searchPath)
+            {
+                var path = Path.GetFullPath(Path.Combine(directory, relativePath));
+                if (File.Exists(path)) return path;
+            }
+            Fail(node, $"file '{relativePath}' found neither in the board folder nor in {string.Join(", ", searchPath.Skip(1))}");
+            return relativePath;
         }
 
         private void Fail(YamlNode node, string message)

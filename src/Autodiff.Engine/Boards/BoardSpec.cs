@@ -32,8 +32,8 @@ public enum BoardToolchain
 /// <param name="Toolchain">Which compiler builds for this board.</param>
 /// <param name="CFlags">Extra compiler flags beyond <see cref="ArchitectureFlags"/>.</param>
 /// <param name="LdFlags">Extra linker flags beyond <see cref="ArchitectureFlags"/>.</param>
-/// <param name="LinkerScript">Linker script file name relative to <see cref="Directory"/>, or null (host).</param>
-/// <param name="Sources">Startup and system-call C sources relative to <see cref="Directory"/>, compiled into every firmware.</param>
+/// <param name="LinkerScript">Absolute path of the linker script, or null (host).</param>
+/// <param name="Sources">Absolute paths of the startup and system-call C sources compiled into every firmware.</param>
 /// <param name="QemuMachine">QEMU <c>-M</c> machine that emulates the board, or null when it is build-only.</param>
 public sealed record BoardSpec(
     string Name,
@@ -65,12 +65,6 @@ public sealed record BoardSpec(
 
     /// <summary>Firmware for this board can be executed by <c>-t:Run</c> (natively or in QEMU).</summary>
     public bool CanRun => Toolchain == BoardToolchain.Host || QemuMachine is not null;
-
-    /// <summary>Absolute path of the linker script, or null when the board has none.</summary>
-    public string? LinkerScriptPath => LinkerScript is null ? null : Path.GetFullPath(Path.Combine(Directory, LinkerScript));
-
-    /// <summary>Absolute paths of <see cref="Sources"/>.</summary>
-    public IEnumerable<string> SourcePaths => Sources.Select(s => Path.GetFullPath(Path.Combine(Directory, s)));
 
     /// <summary>
     /// Flags that select the instruction set and float ABI; they must be identical for compiling

@@ -56,8 +56,8 @@ public static class ModelDiagnosticCodes
     public const string UnknownArgument = "AD1022";
     /// <summary>A required argument is missing.</summary>
     public const string MissingArgument = "AD1023";
-    /// <summary>A layer entry is neither a bare keyword nor a one-key mapping <c>keyword: {args}</c>.</summary>
-    public const string MalformedLayer = "AD1024";
+    /// <summary>A layer, loss, optimizer or schedule entry is neither a bare keyword nor a one-key mapping <c>keyword: {args}</c>.</summary>
+    public const string MalformedEntry = "AD1024";
     /// <summary>A layer has the wrong number of operands in <c>in:</c> for its kind.</summary>
     public const string OperandCount = "AD1025";
     /// <summary>A loss kind the schema does not define.</summary>
@@ -131,7 +131,7 @@ public static class ModelDiagnosticCodes
         [UnknownLayer] = "unknown layer keyword",
         [UnknownArgument] = "unknown argument",
         [MissingArgument] = "missing required argument",
-        [MalformedLayer] = "malformed layer entry",
+        [MalformedEntry] = "entry is not a keyword or a one-key mapping",
         [OperandCount] = "wrong number of operands",
         [UnknownLoss] = "unknown loss",
         [UnknownOptimizer] = "unknown optimizer",

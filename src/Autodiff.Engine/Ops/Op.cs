@@ -130,3 +130,13 @@ public interface IKernelCallWriter
     /// <summary>Emits a raw C line (for loops around tile kernels).</summary>
     void Line(string code);
 }
+
+/// <summary>
+/// An op that computes something else when predicting than when training (dropout is the
+/// identity in prediction). The code generator calls this instead of <see cref="Op.Emit"/> in
+/// <c>NAME_predict</c>.
+/// </summary>
+public interface IPredictionEmitter
+{
+    void EmitForPrediction(IKernelCallWriter c);
+}

@@ -1,0 +1,104 @@
+/* The system calls newlib needs, implemented on semihosting: printf and friends reach the host's
+   console, malloc grows a heap between the end of .bss and the stack, and exit() ends the run with
+   its status as the host process's exit code. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "semihosting.h"
+
+/* Keeps the heap this far below the current stack pointer. */
+#define AD_STACK_MARGIN 1024u
+
+extern char end; /* first free byte after .bss, from the linker script */
+
+int _write(int fd, const char *data, int length);
+int _read(int fd, char *data, int length);
+int _close(int fd);
+int _lseek(int fd, int offset, int whence);
+int _fstat(int fd, struct stat *st);
+int _isatty(int fd);
+void *_sbrk(ptrdiff_t increment);
+int _getpid(void);
+int _kill(int pid, int signal);
+void _exit(int status);
+
+int _write(int fd, const char *data, int length)
+{
+    if (fd != 1 && fd != 2) {
+        errno = EBADF;
+        return -1;
+    }
+    if (length <= 0) return 0;
+    return (int)ad_semihost_write(fd == 2, data, (size_t)length);
+}
+
+int _read(int fd, char *data, int length)
+{
+    (void)fd;
+    (void)data;
+    (void)length;
+    return 0; /* no input: end of file */
+}
+
+int _close(int fd)
+{
+    (void)fd;
+    errno = EBADF;
+    return -1;
+}
+
+int _lseek(int fd, int offset, int whence)
+{
+    (void)fd;
+    (void)offset;
+    (void)whence;
+    return 0;
+}
+
+int _fstat(int fd, struct stat *st)
+{
+    (void)fd;
+    st->st_mode = S_IFCHR; /* a terminal: stdio then buffers by line */
+    return 0;
+}
+
+int _isatty(int fd)
+{
+    return fd >= 0 && fd <= 2;
+}
+
+void *_sbrk(ptrdiff_t increment)
+{
+    static char *heap_end = NULL;
+    char *stack_pointer;
+    char *previous;
+    if (heap_end == NULL) heap_end = &end;
+    __asm__ volatile("mov %0, sp" : "=r"(stack_pointer));
+    if ((uintptr_t)heap_end + (uintptr_t)increment + AD_STACK_MARGIN > (uintptr_t)stack_pointer) {
+        errno = ENOMEM;
+        return (void *)-1;
+    }
+    previous = heap_end;
+    heap_end += increment;
+    return previous;
+}
+
+int _getpid(void)
+{
+    return 1;
+}
+
+int _kill(int pid, int signal)
+{
+    (void)pid;
+    (void)signal;
+    errno = EINVAL;
+    return -1;
+}
+
+void _exit(int status)
+{
+    ad_semihost_exit(status);
+}

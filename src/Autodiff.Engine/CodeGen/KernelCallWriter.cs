@@ -1,0 +1,35 @@
+using System.Globalization;
+using Autodiff.Engine.Graph;
+using Autodiff.Engine.Ops;
+
+namespace Autodiff.Engine.CodeGen;
+
+/// <summary>The code generator's side of <see cref="IKernelCallWriter"/> for one node.</summary>
+internal sealed class KernelCallWriter(Node node, TensorAddressing addressing, CWriter writer, string? scratch, string stepCounter)
+    : IKernelCallWriter
+{
+    public Node Node { get; } = node;
+
+    public string In(int index) => addressing.Ptr(Node.Inputs[index]);
+    public string Out => addressing.Ptr(Node.Out);
+    public string Ptr(Tensor tensor) => addressing.Ptr(tensor);
+    public string Scratch => scratch ?? throw new InvalidOperationException($"'{Node.Op.Name}' asked for scratch it did not declare");
+    public string StepCounter => stepCounter;
+
+    public void Call(string function, params object[] args) =>
+        writer.Line($"{function}({string.Join(", ", args.Select(Format))});");
+
+    public void Line(string code) => writer.Line(code);
+
+    private static string Format(object arg) => arg switch
+    {
+        string s => s,
+        int i when i >= 0 => CText.Unsigned(i),
+        long l when l >= 0 => CText.Unsigned(l),
+        int or long => Convert.ToString(arg, CultureInfo.InvariantCulture)!,
+        float f => CText.Float(f),
+        double d => CText.Float(d),
+        bool b => b ? "1" : "0",
+        _ => throw new ArgumentException($"cannot pass {arg.GetType().Name} to a kernel"),
+    };
+}

@@ -1,0 +1,87 @@
+using Autodiff.Engine.Graph;
+using Autodiff.Engine.Ops;
+
+namespace Autodiff.Engine.Lowering;
+
+/// <summary>
+/// How each layer keyword of the model language becomes IR nodes. The keyword's arguments are
+/// already validated by the model loader; shape rules live in the ops, which report mismatches.
+/// Per-sample axes from the model file become full-tensor axes here (+1 for the batch dimension).
+/// </summary>
+internal static class LayerLowerings
+{
+    public static readonly IReadOnlyDictionary<string, Func<LayerContext, Tensor>> ByKeyword =
+        new Dictionary<string, Func<LayerContext, Tensor>>(StringComparer.Ordinal)
+        {
+            ["linear"] = Linear,
+            ["conv2d"] = Conv2d,
+            ["maxpool2d"] = c => Pool(c, max: true),
+            ["avgpool2d"] = c => Pool(c, max: false),
+            ["dropout"] = c => c.Builder.Dropout(c.X, c.Args.Float("p", 0.5, c.Diagnostics), DropoutSeed(c)),
+            ["relu"] = c => c.Builder.Relu(c.X),
+            ["leaky_relu"] = c => c.Builder.LeakyRelu(c.X, (float)c.Args.Float("slope", 0.01, c.Diagnostics)),
+            ["sigmoid"] = c => c.Builder.Sigmoid(c.X),
+            ["tanh"] = c => c.Builder.Tanh(c.X),
+            ["softmax"] = c => c.Builder.Softmax(c.X, FullAxis(c, c.Args.Int("axis", -1, c.Diagnostics))),
+            ["log_softmax"] = c => c.Builder.LogSoftmax(c.X, FullAxis(c, c.Args.Int("axis", -1, c.Diagnostics))),
+            ["add"] = c => c.Builder.Add(c.Operands[0], c.Operands[1]),
+            ["sub"] = c => c.Builder.Sub(c.Operands[0], c.Operands[1]),
+            ["mul"] = c => c.Builder.Mul(c.Operands[0], c.Operands[1]),
+            ["div"] = c => c.Builder.Div(c.Operands[0], c.Operands[1]),
+            ["neg"] = c => c.Builder.Apply(new NegOp(), c.X),
+            ["exp"] = c => c.Builder.Apply(new ExpOp(), c.X),
+            ["log"] = c => c.Builder.Apply(new LogOp(), c.X),
+            ["sqrt"] = c => c.Builder.Apply(new SqrtOp(), c.X),
+            ["sin"] = c => c.Builder.Apply(new SinOp(), c.X),
+            ["cos"] = c => c.Builder.Apply(new CosOp(), c.X),
+        };
+
+    private static Tensor Linear(LayerContext c)
+    {
+        var units = c.Args.Int("units", 1, c.Diagnostics);
+        var inFeatures = c.X.Shape[-1];
+        var w = c.Parameter("weight", 0, [units, inFeatures], inFeatures);
+        var b = c.Args.Bool("bias", true, c.Diagnostics) ? c.Parameter("bias", 1, [units], inFeatures) : null;
+        return c.Builder.Linear(c.X, w, b);
+    }
+
+    private static Tensor Conv2d(LayerContext c)
+    {
+        var filters = c.Args.Int("filters", 1, c.Diagnostics);
+        var kernel = c.Args.IntOrList("kernel", 2, c.Diagnostics) ?? [1, 1];
+        var stride = c.Args.IntOrList("stride", 2, c.Diagnostics) ?? [1, 1];
+        var padding = c.Args.Enum("padding", c.Diagnostics, "valid", "same") == "same" ? Conv2dPadding.Same : Conv2dPadding.Valid;
+        if (c.X.Shape.Rank != 4)
+            throw Error(c, $"conv2d needs an NHWC input [batch, height, width, channels], got {c.X.Shape}");
+        var channels = c.X.Shape[3];
+        var fanIn = kernel[0] * kernel[1] * channels;
+        var w = c.Parameter("weight", 0, [filters, kernel[0], kernel[1], channels], fanIn);
+        var b = c.Args.Bool("bias", true, c.Diagnostics) ? c.Parameter("bias", 1, [filters], fanIn) : null;
+        return c.Builder.Conv2d(c.X, w, b, stride[0], stride[1], padding);
+    }
+
+    private static Tensor Pool(LayerContext c, bool max)
+    {
+        var kernel = c.Args.IntOrList("kernel", 2, c.Diagnostics) ?? [2, 2];
+        var stride = c.Args.Has("stride") ? c.Args.IntOrList("stride", 2, c.Diagnostics) ?? kernel : kernel;
+        return max
+            ? c.Builder.MaxPool2d(c.X, kernel[0], kernel[1], stride[0], stride[1])
+            : c.Builder.AvgPool2d(c.X, kernel[0], kernel[1], stride[0], stride[1]);
+    }
+
+    /// <summary>Each dropout layer gets its own mask stream, derived from the model seed and its position.</summary>
+    private static uint DropoutSeed(LayerContext c) => unchecked(c.Model.Init.Seed * 2654435761u + (uint)c.Layer.Index + 1u);
+
+    /// <summary>A per-sample axis (negative counts from the end) as an axis of the batched tensor.</summary>
+    internal static int FullAxis(LayerContext c, int perSampleAxis)
+    {
+        var perSampleRank = c.X.Shape.Rank - 1;
+        var axis = perSampleAxis < 0 ? perSampleAxis + perSampleRank : perSampleAxis;
+        if (axis < 0 || axis >= perSampleRank)
+            throw Error(c, $"axis {perSampleAxis} is out of range for a per-sample shape of rank {perSampleRank}");
+        return axis + 1;
+    }
+
+    internal static GraphBuildException Error(LayerContext c, string message) =>
+        new(new Diagnostics.Diagnostic(LoweringCodes.BadAttribute, Diagnostics.Severity.Error, message, c.Layer.Location));
+}

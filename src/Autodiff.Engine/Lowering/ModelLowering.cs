@@ -1,0 +1,109 @@
+using Autodiff.Engine.Autodiff;
+using Autodiff.Engine.Diagnostics;
+using Autodiff.Engine.Graph;
+using Autodiff.Engine.Model;
+using Autodiff.Engine.Ops;
+using Autodiff.Engine.Optimizers;
+
+namespace Autodiff.Engine.Lowering;
+
+/// <summary>
+/// Model spec → training graph: the forward graph from the layers, the loss, the backward graph by
+/// reverse mode, then one optimizer update per trainable parameter. Shape problems come back as
+/// AD2xxx diagnostics located at the layer that caused them.
+/// </summary>
+public static class ModelLowering
+{
+    public static TrainingGraph? Lower(ModelSpec spec, DiagnosticBag diagnostics)
+    {
+        var g = new GraphBuilder(spec.Batch.Value);
+        try
+        {
+            var inputs = new Tensor[spec.Inputs.Count];
+            for (var i = 0; i < spec.Inputs.Count; i++)
+            {
+                var input = spec.Inputs[i];
+                g.CurrentSource = input.Location;
+                var dims = input.Shape.Dims.ToArray();
+                inputs[i] = input.IsTarget ? g.Target(input.Name, dims) : g.Input(input.Name, dims);
+            }
+
+            var outputs = new Tensor?[spec.Layers.Count];
+            Tensor Resolve(TensorRef r) => r.Source == TensorSource.Input ? inputs[r.Index]
+                : outputs[r.Index] ?? throw new InvalidOperationException($"layer {r.Index} used before it was lowered");
+
+            foreach (var index in spec.EvaluationOrder)
+            {
+                var layer = spec.Layers[index];
+                g.CurrentSource = layer.Location;
+                if (!LayerLowerings.ByKeyword.TryGetValue(layer.Keyword, out var lower))
+                    throw new InvalidOperationException($"no lowering for layer keyword '{layer.Keyword}'");
+                var context = new LayerContext(g, spec, layer, layer.Operands.Select(Resolve).ToArray(), diagnostics);
+                var output = lower(context);
+                outputs[index] = output;
+            }
+
+            g.CurrentSource = spec.Loss.Location;
+            var prediction = outputs[^1]!;
+            var lossInput = Resolve(spec.Loss.Input);
+            var target = inputs[spec.Loss.TargetIndex];
+            if (!lossInput.Shape.Equals(target.Shape))
+                throw new GraphBuildException(new Diagnostic(LoweringCodes.LossShape, Severity.Error,
+                    $"the loss compares '{lossInput.Name}' {PerSample(lossInput)} with target '{target.Name}' {PerSample(target)}; their per-sample shapes must match",
+                    spec.Loss.Location));
+            var dataLoss = Loss(g, spec.Loss.Kind, lossInput, target);
+
+            var parameters = g.Graph.Parameters.ToArray();
+            if (parameters.Length == 0)
+            {
+                diagnostics.Error(LoweringCodes.NothingToTrain, "the model has no trainable parameter: nothing to train", spec.Loss.Location);
+                return null;
+            }
+
+            var loss = g.WithL2Penalty(dataLoss, parameters, spec.Loss.L2);
+            var gradients = g.Backward(dataLoss, parameters);
+            g.CurrentSource = spec.Optimizer.Location;
+            OptimizerBuilder.AddUpdates(g, gradients, Settings(spec.Optimizer), spec.Loss.L2);
+            return new TrainingGraph(spec.Name.Value, g.Graph, loss, prediction, gradients);
+        }
+        catch (GraphBuildException e)
+        {
+            diagnostics.AddRange([e.Diagnostic]);
+            return null;
+        }
+    }
+
+    private static Tensor Loss(GraphBuilder g, LossKind kind, Tensor prediction, Tensor target) => kind switch
+    {
+        LossKind.Nll => g.NllLoss(prediction, target),
+        LossKind.CrossEntropy => g.CrossEntropyLoss(prediction, target),
+        LossKind.Mse => g.MseLoss(prediction, target),
+        LossKind.BceWithLogits => g.BceWithLogitsLoss(prediction, target),
+        LossKind.Hinge => g.HingeLoss(prediction, target),
+        _ => throw new InvalidOperationException($"unknown loss {kind}"),
+    };
+
+    /// <summary>The model's optimizer as the engine's settings, PyTorch defaults already filled in by the loader.</summary>
+    public static OptimizerSettings Settings(OptimizerSpec spec)
+    {
+        OptimizerSettings settings = spec switch
+        {
+            SgdSpec s => new Sgd(s.Lr, s.Momentum, s.Dampening, s.Nesterov, s.WeightDecay),
+            AdamSpec a => new Adam(a.Lr, a.Beta1, a.Beta2, a.Eps, a.WeightDecay),
+            RmsPropSpec r => new RmsProp(r.Lr, r.Alpha, r.Eps, r.Momentum, r.WeightDecay),
+            _ => throw new InvalidOperationException($"unknown optimizer {spec.Kind}"),
+        };
+        return settings with { Schedule = Schedule(spec.Schedule) };
+    }
+
+    private static LrSchedule Schedule(ScheduleSpec? spec) => spec switch
+    {
+        null => LrSchedule.None,
+        StepSchedule s => new StepLr(s.StepSize, s.Gamma),
+        ExponentialSchedule e => new ExponentialLr(e.Gamma),
+        CosineSchedule c => new CosineLr(c.TMax, c.EtaMin),
+        _ => throw new InvalidOperationException("unknown schedule"),
+    };
+
+    private static string PerSample(Tensor t) => "[" + string.Join(", ", t.Shape.Dims.Skip(1)) + "]";
+}

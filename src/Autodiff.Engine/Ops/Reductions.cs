@@ -1,0 +1,212 @@
+using System.Numerics;
+using Autodiff.Engine.Graph;
+
+namespace Autodiff.Engine.Ops;
+
+// sum / mean / max over a set of axes, optionally keeping them as extent-1 axes. Axes are axes of
+// the full tensor, batch included (the model language's per-sample axes go through
+// ReductionAxes.FromPerSample); no axes means all of them, which gives a scalar. Kernels take the
+// input's dims and a bit mask of reduced axes; keepdims changes only the shape, not the memory.
+// For each output element the kernels visit the reduced elements in row-major order, so sums
+// round the same way in C and here, and max picks the first maximum. Kernels: kernels/*/reductions.c.
+
+public enum ReductionKind { Sum, Mean, Max }
+
+/// <summary>Axis bookkeeping shared by the reductions.</summary>
+public static class ReductionAxes
+{
+    /// <summary>
+    /// Maps per-sample axes (as written in the model, where axis 0 is the first axis after the
+    /// batch) to full-tensor axes. Negative axes count from the end and are the same in both.
+    /// </summary>
+    public static int[] FromPerSample(IEnumerable<int> perSampleAxes) =>
+        perSampleAxes.Select(a => a < 0 ? a : a + 1).ToArray();
+
+    /// <summary>Which axes of a rank-<paramref name="rank"/> tensor are reduced, or null with a reason.</summary>
+    public static bool[]? Flags(IReadOnlyList<int>? axes, int rank, out string? error)
+    {
+        error = null;
+        var flags = new bool[rank];
+        if (axes is null)
+        {
+            Array.Fill(flags, true);
+            return flags;
+        }
+        foreach (var axis in axes)
+        {
+            var a = axis < 0 ? axis + rank : axis;
+            if (a < 0 || a >= rank) { error = $"axis {axis} is out of range for rank {rank}"; return null; }
+            if (flags[a]) { error = $"axis {axis} is listed twice"; return null; }
+            flags[a] = true;
+        }
+        return flags;
+    }
+
+    /// <summary>
+    /// Row-major offsets of the kept part (one per output element) and of the reduced part (one
+    /// per reduced element) of a tensor of shape <paramref name="x"/>: element (o, r) is at outer[o] + inner[r].
+    /// </summary>
+    public static (int[] Outer, int[] Inner) Split(Shape x, bool[] reduced)
+    {
+        var strides = x.Strides();
+        int[] Pick(bool which, int[] values) => Enumerable.Range(0, x.Rank).Where(i => reduced[i] == which).Select(i => values[i]).ToArray();
+        var dims = x.ToArray();
+        return (Broadcasting.Offsets(Pick(false, dims), Pick(false, strides)), Broadcasting.Offsets(Pick(true, dims), Pick(true, strides)));
+    }
+
+    /// <summary>The arguments <c>rank, dims, mask</c> of a reduction kernel, with neighbouring axes of the same kind merged.</summary>
+    public static object[] KernelShape(Shape x, bool[] reduced)
+    {
+        var dims = new List<int>();
+        var kinds = new List<bool>();
+        for (var i = 0; i < x.Rank; i++)
+        {
+            if (x[i] == 1) continue;
+            if (kinds.Count > 0 && kinds[^1] == reduced[i]) { dims[^1] *= x[i]; continue; }
+            dims.Add(x[i]);
+            kinds.Add(reduced[i]);
+        }
+        return [dims.Count, Broadcasting.U32Array(dims), Broadcasting.AxisMask(kinds)];
+    }
+}
+
+/// <summary>Base of sum, mean and max. Input: x; output: x without (or with extent 1 on) the reduced axes.</summary>
+public abstract class ReductionOp(IReadOnlyList<int>? axes, bool keepDims) : Op
+{
+    /// <summary>Full-tensor axes; null reduces every axis.</summary>
+    public IReadOnlyList<int>? Axes { get; } = axes?.ToArray();
+    public bool KeepDims { get; } = keepDims;
+    public override string KernelFamily => "reductions";
+
+    public override string Describe() =>
+        $"{Name}(axes={(Axes is null ? "all" : "[" + string.Join(", ", Axes) + "]")}{(KeepDims ? ", keepdims" : "")})";
+
+    public bool[] Reduced(Shape x) => ReductionAxes.Flags(Axes, x.Rank, out _)!;
+
+    public override Shape? InferShape(IReadOnlyList<Shape> s, out string? error)
+    {
+        if (s.Count != 1) { error = $"{Name} takes one tensor"; return null; }
+        if (s[0].Rank > Broadcasting.MaxRank) { error = $"rank {s[0].Rank} is above the supported {Broadcasting.MaxRank}"; return null; }
+        var flags = ReductionAxes.Flags(Axes, s[0].Rank, out error);
+        if (flags is null) return null;
+        var dims = Enumerable.Range(0, s[0].Rank).Where(i => KeepDims || !flags[i]).Select(i => flags[i] ? 1 : s[0][i]).ToArray();
+        return new Shape(dims);
+    }
+
+    protected abstract ReductionKind Kind { get; }
+
+    public override void Evaluate<T>(EvalArgs<T> a)
+    {
+        var (x, y) = (a.In(0), a.Out);
+        var (outer, inner) = ReductionAxes.Split(a.InShape(0), Reduced(a.InShape(0)));
+        for (var o = 0; o < outer.Length; o++)
+        {
+            var acc = Kind == ReductionKind.Max ? x[outer[o]] : T.Zero;
+            for (var r = Kind == ReductionKind.Max ? 1 : 0; r < inner.Length; r++)
+            {
+                var v = x[outer[o] + inner[r]];
+                acc = Kind == ReductionKind.Max ? (v > acc ? v : acc) : acc + v;
+            }
+            y[o] = Kind == ReductionKind.Mean ? acc / T.CreateChecked(inner.Length) : acc;
+        }
+    }
+
+    public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx)
+    {
+        var x = ctx.Input(0);
+        Tensor[] inputs = Kind == ReductionKind.Max ? [ctx.GradOutput, x] : [ctx.GradOutput];
+        return [ctx.Builder.Apply(new ReductionGradOp(Kind, Axes, x.Shape), inputs, "grad." + x.Name, null)];
+    }
+
+    public override void Emit(IKernelCallWriter c)
+    {
+        var x = c.Node.Input(0).Shape;
+        c.Call($"ad_reduce_{Name}_f32", [c.In(0), c.Out, .. ReductionAxes.KernelShape(x, Reduced(x))]);
+    }
+}
+
+public sealed class SumOp(IReadOnlyList<int>? axes = null, bool keepDims = false) : ReductionOp(axes, keepDims)
+{
+    public override string Name => "sum";
+    protected override ReductionKind Kind => ReductionKind.Sum;
+}
+
+public sealed class MeanOp(IReadOnlyList<int>? axes = null, bool keepDims = false) : ReductionOp(axes, keepDims)
+{
+    public override string Name => "mean";
+    protected override ReductionKind Kind => ReductionKind.Mean;
+}
+
+/// <summary>Maximum; its gradient goes to the first maximal element of each reduced group.</summary>
+public sealed class MaxOp(IReadOnlyList<int>? axes = null, bool keepDims = false) : ReductionOp(axes, keepDims)
+{
+    public override string Name => "max";
+    protected override ReductionKind Kind => ReductionKind.Max;
+}
+
+/// <summary>
+/// dx of a reduction, in the shape <see cref="InputShape"/> of its input. Inputs: dy (either
+/// keepdims layout; they are the same in memory), and for max also x, from which the kernel finds
+/// the first maximum again instead of keeping an index tensor alive.
+/// sum: dx = dy; mean: dx = dy / count; max: dx = dy at the first maximum, 0 elsewhere.
+/// </summary>
+public sealed class ReductionGradOp(ReductionKind kind, IReadOnlyList<int>? axes, Shape inputShape) : Op
+{
+    public ReductionKind Kind { get; } = kind;
+    public IReadOnlyList<int>? Axes { get; } = axes?.ToArray();
+    public Shape InputShape { get; } = inputShape;
+
+    public override string Name => $"reduce_{Kind.ToString().ToLowerInvariant()}_backward";
+    public override string KernelFamily => "reductions";
+
+    public override Shape? InferShape(IReadOnlyList<Shape> s, out string? error)
+    {
+        var flags = ReductionAxes.Flags(Axes, InputShape.Rank, out error);
+        if (flags is null) return null;
+        var reducedCount = Enumerable.Range(0, InputShape.Rank).Where(i => !flags[i]).Aggregate(1, (n, i) => n * InputShape[i]);
+        var inputs = Kind == ReductionKind.Max ? 2 : 1;
+        error = s.Count == inputs && s[0].Count == reducedCount && (inputs == 1 || s[1].Equals(InputShape))
+            ? null : $"{Name} takes dy of the reduced shape{(inputs == 2 ? $" and x {InputShape}" : "")}";
+        return error is null ? InputShape : null;
+    }
+
+    public override void Evaluate<T>(EvalArgs<T> a)
+    {
+        var (dy, dx) = (a.In(0), a.Out);
+        var (outer, inner) = ReductionAxes.Split(InputShape, ReductionAxes.Flags(Axes, InputShape.Rank, out _)!);
+        var scale = T.CreateChecked(inner.Length);
+        for (var o = 0; o < outer.Length; o++)
+        {
+            if (Kind == ReductionKind.Max)
+            {
+                var x = a.In(1);
+                var best = 0;
+                for (var r = 1; r < inner.Length; r++)
+                    if (x[outer[o] + inner[r]] > x[outer[o] + inner[best]]) best = r;
+                for (var r = 0; r < inner.Length; r++) dx[outer[o] + inner[r]] = r == best ? dy[o] : T.Zero;
+            }
+            else
+                for (var r = 0; r < inner.Length; r++)
+                    dx[outer[o] + inner[r]] = Kind == ReductionKind.Mean ? dy[o] / scale : dy[o];
+        }
+    }
+
+    public override void Emit(IKernelCallWriter c)
+    {
+        var shape = ReductionAxes.KernelShape(InputShape, ReductionAxes.Flags(Axes, InputShape.Rank, out _)!);
+        object[] data = Kind == ReductionKind.Max ? [c.In(0), c.In(1)] : [c.In(0)];
+        c.Call($"ad_{Name}_f32", [.. data, c.Out, .. shape]);
+    }
+}
+
+public static class ReductionGraphExtensions
+{
+    /// <summary>Sum over full-tensor <paramref name="axes"/> (null: all, giving a scalar unless <paramref name="keepDims"/>).</summary>
+    public static Tensor Sum(this GraphBuilder g, Tensor x, int[]? axes = null, bool keepDims = false) => g.Apply(new SumOp(axes, keepDims), x);
+
+    /// <summary>Mean over full-tensor <paramref name="axes"/> (null: all).</summary>
+    public static Tensor Mean(this GraphBuilder g, Tensor x, int[]? axes = null, bool keepDims = false) => g.Apply(new MeanOp(axes, keepDims), x);
+
+    /// <summary>Maximum over full-tensor <paramref name="axes"/> (null: all).</summary>
+    public static Tensor Max(this GraphBuilder g, Tensor x, int[]? axes = null, bool keepDims = false) => g.Apply(new MaxOp(axes, keepDims), x);
+}

@@ -1,0 +1,45 @@
+using Autodiff.Engine.Ops;
+
+namespace Autodiff.Engine.Optimizers;
+
+/// <summary>
+/// PyTorch's Adam step on one parameter (weight decay added to the gradient, not AdamW).
+/// Inputs: w, g, m (first moment), v (second moment). Bias correction uses t = step + 1; the
+/// step-only factors lr / (1 − β1^t) and √(1 − β2^t) are computed in double and rounded once,
+/// as in the kernel. Kernel: <c>ad_adam_f32</c>.
+/// </summary>
+public sealed class AdamUpdateOp(Adam settings, double l2 = 0) : OptimizerUpdateOp(settings, l2)
+{
+    public Adam Adam => (Adam)Settings;
+
+    public override string Name => "adam_update";
+    public override IReadOnlyList<string> StateSuffixes => [".exp_avg", ".exp_avg_sq"];
+
+    public override void Evaluate<T>(EvalArgs<T> a)
+    {
+        var (w, g, m, v) = (a.In(0), a.In(1), a.In(2), a.In(3));
+        var lr = LearningRate(a);
+        var beta1 = Scalar<T>(Adam.Beta1);
+        var beta2 = Scalar<T>(Adam.Beta2);
+        var eps = Scalar<T>(Adam.Eps);
+        var t = (double)a.Context.Step + 1.0;
+        // Powers of the betas as the element type holds them (a float in C), evaluated in double.
+        var stepSize = T.CreateChecked(double.CreateChecked(lr) / (1.0 - Math.Pow(double.CreateChecked(beta1), t)));
+        var bc2Sqrt = T.CreateChecked(Math.Sqrt(1.0 - Math.Pow(double.CreateChecked(beta2), t)));
+        var twoL2 = TwoL2<T>();
+        var weightDecay = Scalar<T>(Adam.WeightDecay);
+        var oneMinusBeta1 = T.One - beta1;
+        var oneMinusBeta2 = T.One - beta2;
+        for (var i = 0; i < w.Length; i++)
+        {
+            var d = Regularised(g[i], w[i], twoL2, weightDecay);
+            m[i] = beta1 * m[i] + oneMinusBeta1 * d;
+            v[i] = beta2 * v[i] + oneMinusBeta2 * d * d;
+            w[i] -= stepSize * m[i] / (T.Sqrt(v[i]) / bc2Sqrt + eps);
+        }
+    }
+
+    public override void EmitSpan(IKernelCallWriter c, string offset, string count, string gradient) =>
+        c.Call("ad_adam_f32", Span(c, 0, offset), gradient, Span(c, 2, offset), Span(c, 3, offset), count,
+            Lr(c), F(Adam.Beta1), F(Adam.Beta2), F(Adam.Eps), F(Adam.WeightDecay), F(L2), c.StepCounter);
+}

@@ -1,0 +1,48 @@
+using Autodiff.Engine.Ops;
+
+namespace Autodiff.Engine.Optimizers;
+
+/// <summary>
+/// PyTorch's RMSprop step (not centered) on one parameter. Inputs: w, g, the running average of
+/// squared gradients, and the momentum buffer when momentum ≠ 0. Both start at zero, as in
+/// PyTorch, so no step needs special treatment. Kernel: <c>ad_rmsprop_f32</c>.
+/// </summary>
+public sealed class RmsPropUpdateOp(RmsProp settings, double l2 = 0) : OptimizerUpdateOp(settings, l2)
+{
+    public RmsProp RmsProp => (RmsProp)Settings;
+
+    public override string Name => "rmsprop_update";
+    public override IReadOnlyList<string> StateSuffixes => RmsProp.Momentum != 0 ? [".square_avg", ".momentum"] : [".square_avg"];
+
+    public override void Evaluate<T>(EvalArgs<T> a)
+    {
+        var (w, g, squareAvg) = (a.In(0), a.In(1), a.In(2));
+        var buf = StateCount == 2 ? a.In(3) : null;
+        var lr = LearningRate(a);
+        var alpha = Scalar<T>(RmsProp.Alpha);
+        var oneMinusAlpha = T.One - alpha;
+        var eps = Scalar<T>(RmsProp.Eps);
+        var momentum = Scalar<T>(RmsProp.Momentum);
+        var twoL2 = TwoL2<T>();
+        var weightDecay = Scalar<T>(RmsProp.WeightDecay);
+        for (var i = 0; i < w.Length; i++)
+        {
+            var d = Regularised(g[i], w[i], twoL2, weightDecay);
+            squareAvg[i] = alpha * squareAvg[i] + oneMinusAlpha * d * d;
+            var avg = T.Sqrt(squareAvg[i]) + eps;
+            if (buf is not null)
+            {
+                buf[i] = momentum * buf[i] + d / avg;
+                w[i] -= lr * buf[i];
+            }
+            else
+            {
+                w[i] -= lr * (d / avg);
+            }
+        }
+    }
+
+    public override void EmitSpan(IKernelCallWriter c, string offset, string count, string gradient) =>
+        c.Call("ad_rmsprop_f32", Span(c, 0, offset), gradient, Span(c, 2, offset), StateCount == 2 ? Span(c, 3, offset) : "NULL", count,
+            Lr(c), F(RmsProp.Alpha), F(RmsProp.Eps), F(RmsProp.Momentum), F(RmsProp.WeightDecay), F(L2));
+}

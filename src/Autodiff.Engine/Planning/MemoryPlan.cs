@@ -1,0 +1,94 @@
+using Autodiff.Engine.Graph;
+
+namespace Autodiff.Engine.Planning;
+
+/// <summary>What a piece of arena memory holds, for the budget report.</summary>
+public enum MemoryCategory { Parameters, Gradients, OptimizerState, Activations, Scratch }
+
+/// <summary>
+/// A region of the arena with one lifetime: a tensor, several tensors sharing memory in place,
+/// a gradient tile of a fused update, or a kernel's scratch. Steps are indices into the schedule.
+/// </summary>
+public sealed class Buffer
+{
+    internal Buffer(int id, long bytes, int firstStep, int lastStep, MemoryCategory category, string label)
+    {
+        Id = id;
+        Bytes = bytes;
+        FirstStep = firstStep;
+        LastStep = lastStep;
+        Category = category;
+        Label = label;
+    }
+
+    public int Id { get; }
+    public long Bytes { get; }
+    public int FirstStep { get; internal set; }
+    public int LastStep { get; internal set; }
+    public MemoryCategory Category { get; }
+    public string Label { get; }
+
+    /// <summary>Byte offset in the arena, a multiple of <see cref="MemoryPlan.Alignment"/>.</summary>
+    public long Offset { get; internal set; } = -1;
+
+    public bool LiveAt(int step) => FirstStep <= step && step <= LastStep;
+    public bool Overlaps(Buffer other) => FirstStep <= other.LastStep && other.FirstStep <= LastStep;
+}
+
+/// <summary>The schedule of a training step and where every byte it touches lives.</summary>
+public sealed class MemoryPlan
+{
+    public const int Alignment = 8;
+
+    internal MemoryPlan(IReadOnlyList<ScheduledStep> steps, IReadOnlyList<Buffer> buffers,
+        IReadOnlyDictionary<Tensor, Buffer> tensorBuffers, IReadOnlyDictionary<int, Buffer> stepScratch)
+    {
+        Steps = steps;
+        Buffers = buffers;
+        TensorBuffers = tensorBuffers;
+        StepScratch = stepScratch;
+        ArenaBytes = buffers.Count == 0 ? 0 : buffers.Max(b => b.Offset + b.Bytes);
+
+        var peakStep = 0;
+        long peak = -1;
+        for (var s = 0; s < Math.Max(steps.Count, 1); s++)
+        {
+            var live = buffers.Where(b => b.LiveAt(s)).Sum(b => b.Bytes);
+            if (live > peak) { peak = live; peakStep = s; }
+        }
+        LowerBoundBytes = Math.Max(peak, 0);
+        PeakStep = peakStep;
+        PeakByCategory = Enum.GetValues<MemoryCategory>().ToDictionary(
+            c => c, c => buffers.Where(b => b.Category == c && b.LiveAt(peakStep)).Sum(b => b.Bytes));
+        NoReuseBytes = buffers.Sum(b => b.Bytes);
+    }
+
+    public IReadOnlyList<ScheduledStep> Steps { get; }
+    public IReadOnlyList<Buffer> Buffers { get; }
+
+    /// <summary>The buffer of each tensor kept in the arena (not inputs, targets or frozen parameters).</summary>
+    public IReadOnlyDictionary<Tensor, Buffer> TensorBuffers { get; }
+
+    /// <summary>Scratch (kernel scratch or a fused gradient tile) of each step that needs one.</summary>
+    public IReadOnlyDictionary<int, Buffer> StepScratch { get; }
+
+    /// <summary>Bytes of the static arena.</summary>
+    public long ArenaBytes { get; }
+
+    /// <summary>The most bytes alive at once under this schedule: no placement can do better.</summary>
+    public long LowerBoundBytes { get; }
+
+    /// <summary>The step at which <see cref="LowerBoundBytes"/> are alive.</summary>
+    public int PeakStep { get; }
+
+    /// <summary>What is alive at the peak, by category; adds up to <see cref="LowerBoundBytes"/>.</summary>
+    public IReadOnlyDictionary<MemoryCategory, long> PeakByCategory { get; }
+
+    /// <summary>Bytes if every buffer of this plan had memory of its own.</summary>
+    public long NoReuseBytes { get; }
+
+    /// <summary>True when any parameter gradient exists one tile at a time only.</summary>
+    public bool HasFusedUpdates => Steps.Any(s => s.IsFused);
+
+    public long Offset(Tensor t) => TensorBuffers[t].Offset;
+}

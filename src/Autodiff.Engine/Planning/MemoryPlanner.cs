@@ -1,0 +1,103 @@
+using Autodiff.Engine.Autodiff;
+using Autodiff.Engine.Graph;
+using Autodiff.Engine.Ops;
+
+namespace Autodiff.Engine.Planning;
+
+/// <summary>
+/// Turns a schedule into buffers with lifetimes and places them in one arena. Parameters and
+/// optimizer state live for the whole program; every other tensor lives from the step that writes
+/// it to the last step that reads it; element-wise ops take over the memory of an input that dies
+/// at that step; the loss lives to the end because the training step returns it.
+/// </summary>
+public static class MemoryPlanner
+{
+    public static MemoryPlan Plan(TrainingGraph training, PlanOptions options)
+    {
+        var steps = Scheduler.Schedule(training, options);
+        var gradientsOfParameters = training.Gradients.Values.ToHashSet();
+        var last = steps.Count - 1;
+
+        var stepOf = new Dictionary<Node, int>();
+        for (var s = 0; s < steps.Count; s++)
+            foreach (var n in steps[s].Nodes) stepOf[n] = s;
+
+        var lastRead = new Dictionary<Tensor, int>();
+        for (var s = 0; s < steps.Count; s++)
+            foreach (var n in steps[s].Nodes)
+                foreach (var t in n.Inputs) lastRead[t] = s;
+
+        var buffers = new List<Buffer>();
+        var tensorBuffers = new Dictionary<Tensor, Buffer>();
+        var stepScratch = new Dictionary<int, Buffer>();
+        Buffer NewBuffer(long floats, int first, int lastStep, MemoryCategory category, string label)
+        {
+            var b = new Buffer(buffers.Count, AlignUp(floats * sizeof(float)), first, lastStep, category, label);
+            buffers.Add(b);
+            return b;
+        }
+
+        foreach (var t in training.Graph.Tensors.Where(t => t.Role is TensorRole.Parameter or TensorRole.OptimizerState))
+            tensorBuffers[t] = NewBuffer(t.Shape.Count, 0, last, t.Role == TensorRole.Parameter ? MemoryCategory.Parameters : MemoryCategory.OptimizerState, t.Name);
+
+        for (var s = 0; s < steps.Count; s++)
+        {
+            var step = steps[s];
+            var node = step.Node;
+            var output = node.Output;
+            if (step.IsFused)
+            {
+                var tiled = (ITiledGradient)node.Op;
+                stepScratch[s] = NewBuffer(tiled.TileLength(node), s, s, MemoryCategory.Gradients, $"tile of {output!.Name}");
+                continue;
+            }
+
+            var scratch = node.Op.ScratchFloats(node);
+            if (scratch > 0) stepScratch[s] = NewBuffer(scratch, s, s, MemoryCategory.Scratch, $"scratch of {node.Op.Name}");
+            if (output is null) continue;
+
+            var end = output == training.Loss ? last : lastRead.GetValueOrDefault(output, s);
+            var donor = options.InPlace && node.Op.CanRunInPlace && node.Inputs.Count > 0 ? node.Inputs[0] : null;
+            if (donor is not null && tensorBuffers.TryGetValue(donor, out var shared)
+                && !donor.IsPersistent && donor != training.Loss
+                && donor.Shape.Count == output.Shape.Count && shared.LastStep == s)
+            {
+                shared.LastStep = Math.Max(shared.LastStep, end);
+                tensorBuffers[output] = shared;
+                continue;
+            }
+
+            var category = output.Role == TensorRole.Activation ? MemoryCategory.Activations
+                : gradientsOfParameters.Contains(output) ? MemoryCategory.Gradients
+                : MemoryCategory.Scratch;
+            tensorBuffers[output] = NewBuffer(output.Shape.Count, s, end, category, output.Name);
+        }
+
+        Place(buffers);
+        return new MemoryPlan(steps, buffers, tensorBuffers, stepScratch);
+    }
+
+    /// <summary>
+    /// Places long-lived and large buffers first, each at the lowest offset that does not collide
+    /// with an already placed buffer alive at the same time.
+    /// </summary>
+    private static void Place(List<Buffer> buffers)
+    {
+        var placed = new List<Buffer>();
+        var lastStep = buffers.Count == 0 ? 0 : buffers.Max(x => x.LastStep);
+        foreach (var b in buffers.OrderByDescending(b => b.FirstStep == 0 && b.LastStep == lastStep)
+                     .ThenByDescending(b => b.Bytes).ThenBy(b => b.FirstStep).ThenBy(b => b.Id))
+        {
+            long offset = 0;
+            foreach (var other in placed.Where(p => p.Overlaps(b)).OrderBy(p => p.Offset))
+            {
+                if (other.Offset >= offset + b.Bytes) break;
+                offset = Math.Max(offset, other.Offset + other.Bytes);
+            }
+            b.Offset = offset;
+            placed.Add(b);
+        }
+    }
+
+    private static long AlignUp(long bytes) => (bytes + MemoryPlan.Alignment - 1) / MemoryPlan.Alignment * MemoryPlan.Alignment;
+}

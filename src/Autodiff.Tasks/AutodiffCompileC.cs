@@ -1,0 +1,87 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Autodiff.Tasks;
+
+/// <summary>
+/// Compiles one C source to an object with gcc (always <c>-std=c99</c>), writing a dependency file
+/// (<c>-MMD</c>) so later builds know which headers it read. Skips the compiler when the object is
+/// newer than the source, every recorded header and the <see cref="ExtraInputs"/>.
+/// </summary>
+public sealed class AutodiffCompileC : GccToolTask
+{
+    /// <summary>The C source, with <c>ObjectFile</c> and <c>DependencyFile</c> metadata (see <see cref="AutodiffPlanCompilation"/>).</summary>
+    [Required] public ITaskItem Source { get; set; } = null!;
+
+    /// <summary>Compiler flags, one argument each (architecture, optimisation, warnings).</summary>
+    public string[] Flags { get; set; } = Array.Empty<string>();
+
+    /// <summary>Preprocessor definitions, <c>NAME</c> or <c>NAME=VALUE</c>.</summary>
+    public string[] Defines { get; set; } = Array.Empty<string>();
+
+    /// <summary>Include folders, searched in order.</summary>
+    public string[] IncludeDirectories { get; set; } = Array.Empty<string>();
+
+    /// <summary>Files whose change forces recompilation (e.g. the file recording the flags).</summary>
+    public ITaskItem[] ExtraInputs { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>The object file written (or kept up to date).</summary>
+    [Output] public ITaskItem? ObjectFile { get; private set; }
+
+    /// <inheritdoc />
+    protected override string MessageCode => SdkDiagnosticCodes.CompilerMessage;
+
+    /// <inheritdoc />
+    protected override string FailureCode => SdkDiagnosticCodes.CompilerFailed;
+
+    private string ObjectPath => Source.GetMetadata("ObjectFile");
+
+    private string DependencyPath => Source.GetMetadata("DependencyFile");
+
+    /// <inheritdoc />
+    public override bool Execute()
+    {
+        ObjectFile = new TaskItem(ObjectPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(ObjectPath)!);
+        return base.Execute();
+    }
+
+    /// <inheritdoc />
+    protected override bool SkipTaskExecution()
+    {
+        if (!File.Exists(ObjectPath) || !File.Exists(DependencyPath)) return false;
+        var built = File.GetLastWriteTimeUtc(ObjectPath);
+        var inputs = MakeDependencyFile.ReadPrerequisites(DependencyPath)
+            .Append(Source.GetMetadata("FullPath"))
+            .Concat(ExtraInputs.Select(i => i.GetMetadata("FullPath")));
+        foreach (var input in inputs)
+        {
+            var path = Path.GetFullPath(input, GetWorkingDirectory() ?? Directory.GetCurrentDirectory());
+            if (!File.Exists(path) || File.GetLastWriteTimeUtc(path) > built) return false;
+        }
+        Log.LogMessage(MessageImportance.Low, "{0} is up to date", ObjectPath);
+        return true;
+    }
+
+    /// <inheritdoc />
+    protected override string GenerateCommandLineCommands()
+    {
+        var builder = new CommandLineBuilder(quoteHyphensOnCommandLine: false, useNewLineSeparator: false);
+        builder.AppendSwitch("-c");
+        builder.AppendSwitch("-std=c99");
+        builder.AppendSwitch("-fdiagnostics-color=never");
+        foreach (var flag in Flags.Where(f => !string.IsNullOrWhiteSpace(f))) builder.AppendSwitch(Quote(flag));
+        foreach (var define in Defines.Where(d => !string.IsNullOrWhiteSpace(d))) builder.AppendSwitch(Quote("-D" + define));
+        foreach (var include in IncludeDirectories.Where(d => !string.IsNullOrWhiteSpace(d))) builder.AppendSwitch(Quote("-I" + include));
+        builder.AppendSwitch("-MMD");
+        builder.AppendSwitch("-MP");
+        builder.AppendSwitchIfNotNull("-MF ", DependencyPath);
+        builder.AppendSwitchIfNotNull("-o ", ObjectPath);
+        builder.AppendFileNameIfNotNull(Source.GetMetadata("FullPath"));
+        return builder.ToString();
+    }
+
+    /// <summary>Quotes an argument holding spaces the way the process launcher splits arguments.</summary>
+    internal static string Quote(string argument) =>
+        argument.Any(char.IsWhiteSpace) || argument.Contains('"') ? "\"" + argument.Replace("\"", "\\\"") + "\"" : argument;
+}

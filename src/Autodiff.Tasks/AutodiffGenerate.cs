@@ -1,0 +1,151 @@
+using System.Globalization;
+using Autodiff.Engine;
+using Autodiff.Engine.Boards;
+using Autodiff.Engine.Diagnostics;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Autodiff.Tasks;
+
+/// <summary>
+/// Compiles model files to C with the engine (DESIGN §4). Each model's files go to
+/// <c>GeneratedDirectory/&lt;model name&gt;/</c>, written atomically and only when their content changed;
+/// then its manifest is written, which marks the model as up to date. A model with errors gets
+/// no files and no manifest, so the next build tries it again.
+/// </summary>
+public sealed class AutodiffGenerate : AutodiffTask
+{
+    /// <summary>Prepared models (see <see cref="AutodiffPrepareModels"/>), with <c>ManifestFile</c>, <c>RamBudget</c>, <c>RamReserve</c>, <c>Kernels</c> metadata.</summary>
+    [Required] public ITaskItem[] Models { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>Folder that receives one sub-folder of generated C per model.</summary>
+    [Required] public string GeneratedDirectory { get; set; } = "";
+
+    /// <summary>Board name.</summary>
+    [Required] public string Board { get; set; } = "";
+
+    /// <summary>Folders holding board folders, searched in order.</summary>
+    [Required] public string[] BoardsDirectories { get; set; } = Array.Empty<string>();
+
+    /// <summary>CMSIS-NN source root, if any.</summary>
+    public string? CmsisNnRoot { get; set; }
+
+    /// <summary>CMSIS-DSP source root, if any.</summary>
+    public string? CmsisDspRoot { get; set; }
+
+    /// <summary>Every C and header file written or confirmed by this run.</summary>
+    [Output] public ITaskItem[] GeneratedFiles { get; private set; } = Array.Empty<ITaskItem>();
+
+    /// <inheritdoc />
+    protected override bool ExecuteCore()
+    {
+        var bag = new DiagnosticBag();
+        var board = BoardCatalog.Load(BoardsDirectories, Board, bag);
+        Log.LogDiagnostics(bag);
+        if (board is null) return false;
+
+        var generated = new List<ITaskItem>();
+        foreach (var model in Models) GenerateOne(model, board, generated);
+        GeneratedFiles = generated.ToArray();
+        return !Log.HasLoggedErrors;
+    }
+
+    private void GenerateOne(ITaskItem model, BoardSpec board, List<ITaskItem> generated)
+    {
+        var modelPath = model.GetMetadata("FullPath");
+        var manifestFile = model.GetMetadata("ManifestFile");
+        // A stale manifest must not survive a failed run, or the failure would look up to date.
+        if (File.Exists(manifestFile)) File.Delete(manifestFile);
+
+        if (!File.Exists(modelPath))
+        {
+            Log.LogError(null, "AD4022", null, BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0,
+                "model file '{0}' does not exist", model.GetMetadata("OriginalItemSpec") is { Length: > 0 } spec ? spec : modelPath);
+            return;
+        }
+
+        var request = new CompileRequest(
+            modelPath,
+            board,
+            ParseKernels(model.GetMetadata("Kernels")),
+            ParseLong(model.GetMetadata("RamBudget")),
+            ParseLong(model.GetMetadata("RamReserve")),
+            NullIfEmpty(CmsisNnRoot),
+            NullIfEmpty(CmsisDspRoot));
+
+        CompileResult result;
+        try
+        {
+            result = ModelCompiler.Compile(request);
+        }
+        catch (Exception e)
+        {
+            Log.LogError(null, SdkDiagnosticCodes.InternalError, null, modelPath, 0, 0, 0, 0,
+                "the Autodiff engine failed unexpectedly on this model: {0}", e.ToString());
+            return;
+        }
+
+        foreach (var diagnostic in result.Diagnostics) Log.LogDiagnostic(diagnostic, modelPath);
+        if (!result.Succeeded) return;
+        if (string.IsNullOrEmpty(result.ModelName))
+        {
+            Log.LogError(null, SdkDiagnosticCodes.InternalError, null, modelPath, 0, 0, 0, 0, "the engine returned no model name");
+            return;
+        }
+
+        var outputDirectory = Path.Combine(Path.GetFullPath(GeneratedDirectory), result.ModelName);
+        var written = new List<string>();
+        try
+        {
+            Directory.CreateDirectory(outputDirectory);
+            foreach (var file in result.Files)
+            {
+                var path = Path.GetFullPath(Path.Combine(outputDirectory, file.RelativePath));
+                var changed = AtomicFile.WriteIfChanged(path, file.Content);
+                Log.LogMessage(MessageImportance.Low, changed ? "Autodiff: wrote {0}" : "Autodiff: {0} unchanged", path);
+                written.Add(path);
+            }
+            RemoveLeftovers(outputDirectory, written);
+
+            var manifest = new ModelManifest(
+                modelPath,
+                result.ModelName,
+                outputDirectory,
+                written,
+                result.KernelSources,
+                result.InputFiles.Select(Path.GetFullPath).Append(modelPath).Distinct().ToList(),
+                result.ReportLines);
+            AtomicFile.Write(manifestFile, manifest.ToJson());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.LogError(null, SdkDiagnosticCodes.WriteFailed, null, modelPath, 0, 0, 0, 0,
+                "cannot write generated files to '{0}': {1}", outputDirectory, e.Message);
+            return;
+        }
+
+        generated.AddRange(written.Select(p => (ITaskItem)new TaskItem(p)));
+    }
+
+    /// <summary>Deletes generated C from an earlier run that this run no longer produces, so it is not compiled.</summary>
+    private static void RemoveLeftovers(string outputDirectory, IReadOnlyCollection<string> keep)
+    {
+        foreach (var file in Directory.EnumerateFiles(outputDirectory))
+        {
+            var extension = Path.GetExtension(file);
+            if ((extension is ".c" or ".h") && !keep.Contains(Path.GetFullPath(file))) File.Delete(file);
+        }
+    }
+
+    private static KernelChoice ParseKernels(string text) => text switch
+    {
+        "portable" => KernelChoice.Portable,
+        "cmsis" => KernelChoice.Cmsis,
+        _ => KernelChoice.Auto,
+    };
+
+    private static long? ParseLong(string text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+}

@@ -1,0 +1,85 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Autodiff.Tasks;
+
+/// <summary>
+/// Links objects into the firmware image (ELF, or a native executable on the host) with gcc as the
+/// driver. A memory region overflow becomes one AD3901 error that says by how much the firmware
+/// misses the board.
+/// </summary>
+public sealed class AutodiffLinkC : GccToolTask
+{
+    /// <summary>Object files, in link order.</summary>
+    [Required] public ITaskItem[] Objects { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>The image to write.</summary>
+    [Required] public string OutputFile { get; set; } = "";
+
+    /// <summary>Linker flags, one argument each (architecture flags first).</summary>
+    public string[] Flags { get; set; } = Array.Empty<string>();
+
+    /// <summary>Libraries to link after the objects, as gcc arguments (e.g. <c>-lm</c>).</summary>
+    public string[] Libraries { get; set; } = Array.Empty<string>();
+
+    /// <summary>Linker script (<c>-T</c>); empty on the host.</summary>
+    public string? LinkerScript { get; set; }
+
+    /// <summary>Map file to write; empty for none.</summary>
+    public string? MapFile { get; set; }
+
+    /// <summary>Board name, for the overflow message.</summary>
+    public string? Board { get; set; }
+
+    /// <inheritdoc />
+    protected override string MessageCode => SdkDiagnosticCodes.LinkerMessage;
+
+    /// <inheritdoc />
+    protected override string FailureCode => SdkDiagnosticCodes.LinkerFailed;
+
+    /// <inheritdoc />
+    public override bool Execute()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(OutputFile))!);
+        return base.Execute();
+    }
+
+    /// <inheritdoc />
+    protected override string GenerateCommandLineCommands()
+    {
+        var builder = new CommandLineBuilder(quoteHyphensOnCommandLine: false, useNewLineSeparator: false);
+        builder.AppendSwitch("-fdiagnostics-color=never");
+        foreach (var flag in Flags.Where(f => !string.IsNullOrWhiteSpace(f))) builder.AppendSwitch(AutodiffCompileC.Quote(flag));
+        if (!string.IsNullOrWhiteSpace(LinkerScript))
+        {
+            builder.AppendSwitchIfNotNull("-L", Path.GetDirectoryName(LinkerScript));
+            builder.AppendSwitchIfNotNull("-T ", LinkerScript);
+        }
+        if (!string.IsNullOrWhiteSpace(MapFile)) builder.AppendSwitch(AutodiffCompileC.Quote("-Wl,-Map=" + MapFile));
+        builder.AppendSwitchIfNotNull("-o ", OutputFile);
+        builder.AppendFileNamesIfNotNull(Objects, " ");
+        foreach (var library in Libraries.Where(l => !string.IsNullOrWhiteSpace(l))) builder.AppendSwitch(AutodiffCompileC.Quote(library));
+        return builder.ToString();
+    }
+
+    /// <inheritdoc />
+    private protected override bool HandleMessage(GccMessage message, string rawLine)
+    {
+        if (GccMessageParser.ParseRegionOverflow(message.Text) is var (region, bytes))
+        {
+            Log.LogError(null, SdkDiagnosticCodes.RegionOverflow, null, null, 0, 0, 0, 0,
+                "the firmware does not fit board '{0}': region {1} overflowed by {2} bytes. The model arenas are in the report above; " +
+                "shrink them (smaller batch, fewer units, frozen layers), lower AutodiffRamReserve, or choose a board with more memory.",
+                Board ?? "", region, bytes);
+            return true;
+        }
+        // "will not fit in region" always precedes the overflow line; and collect2 only repeats that ld failed.
+        if (message.Text.Contains("will not fit in region", StringComparison.Ordinal) ||
+            (message.Text.Contains("ld returned", StringComparison.Ordinal) && Log.HasLoggedErrors))
+        {
+            Log.LogMessage(MessageImportance.Normal, "{0}", rawLine);
+            return true;
+        }
+        return base.HandleMessage(message, rawLine);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+using Autodiff.Engine.Boards;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Autodiff.Tasks;
+
+/// <summary>
+/// Runs on every build, before generation, and is cheap: for each model it records the settings that
+/// shape the generated C (board, kernels, budget, CMSIS roots) in a settings file rewritten only when
+/// they change, and lists the files the previous generation read (model, weights). Both become
+/// per-model inputs of the generation target, so exactly the affected models regenerate (DESIGN §9).
+/// </summary>
+public sealed class AutodiffPrepareModels : AutodiffTask
+{
+    /// <summary>The <c>AutodiffModel</c> items; optional metadata <c>RamBudget</c> and <c>RamReserve</c> override the properties per model.</summary>
+    [Required] public ITaskItem[] Models { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>Folder for settings and manifest files (under the intermediate output path).</summary>
+    [Required] public string StateDirectory { get; set; } = "";
+
+    /// <summary>Board name.</summary>
+    [Required] public string Board { get; set; } = "";
+
+    /// <summary><c>auto</c>, <c>portable</c> or <c>cmsis</c> (the <c>AutodiffKernels</c> property).</summary>
+    public string? Kernels { get; set; }
+
+    /// <summary>Model RAM budget for every model (<c>AutodiffRamBudget</c>), bytes or with a K/M/G suffix; empty for the board's.</summary>
+    public string? RamBudget { get; set; }
+
+    /// <summary>RAM reserve (<c>AutodiffRamReserve</c>) replacing the board's, bytes or with a K/M/G suffix; empty for the board's.</summary>
+    public string? RamReserve { get; set; }
+
+    /// <summary>CMSIS-NN source root, if any.</summary>
+    public string? CmsisNnRoot { get; set; }
+
+    /// <summary>CMSIS-DSP source root, if any.</summary>
+    public string? CmsisDspRoot { get; set; }
+
+    /// <summary>
+    /// The models with metadata for the generation target: <c>ManifestFile</c>, <c>SettingsFile</c>,
+    /// <c>Dependencies</c> (files read last time besides the model), <c>RamBudget</c> and <c>RamReserve</c> in bytes.
+    /// </summary>
+    [Output] public ITaskItem[] PreparedModels { get; private set; } = Array.Empty<ITaskItem>();
+
+    /// <inheritdoc />
+    protected override bool ExecuteCore()
+    {
+        var kernels = string.IsNullOrWhiteSpace(Kernels) ? "auto" : Kernels!.Trim().ToLowerInvariant();
+        if (kernels is not ("auto" or "portable" or "cmsis"))
+        {
+            Log.LogError(null, SdkDiagnosticCodes.InvalidProperty, null, null, 0, 0, 0, 0,
+                "AutodiffKernels must be auto, portable or cmsis, not '{0}'", Kernels);
+            return false;
+        }
+        if (!TryParseBytes(RamBudget, "AutodiffRamBudget", null, out var budget) ||
+            !TryParseBytes(RamReserve, "AutodiffRamReserve", null, out var reserve))
+            return false;
+
+        Directory.CreateDirectory(StateDirectory);
+        var prepared = new List<ITaskItem>();
+        var seen = new HashSet<string>(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        foreach (var model in Models)
+        {
+            var fullPath = model.GetMetadata("FullPath");
+            if (!seen.Add(fullPath)) continue;
+            if (!TryParseBytes(model.GetMetadata("RamBudget"), "RamBudget", model, out var modelBudget) ||
+                !TryParseBytes(model.GetMetadata("RamReserve"), "RamReserve", model, out var modelReserve))
+                continue;
+            modelBudget ??= budget;
+            modelReserve ??= reserve;
+
+            var settingsFile = ModelStateFiles.Settings(StateDirectory, fullPath);
+            var manifestFile = ModelStateFiles.Manifest(StateDirectory, fullPath);
+            var settings = new StringBuilder()
+                .AppendLine($"model={fullPath}")
+                .AppendLine($"board={Board}")
+                .AppendLine($"kernels={kernels}")
+                .AppendLine($"budget={modelBudget?.ToString(CultureInfo.InvariantCulture) ?? "board"}")
+                .AppendLine($"reserve={modelReserve?.ToString(CultureInfo.InvariantCulture) ?? "board"}")
+                .AppendLine($"cmsis-nn={CmsisNnRoot}")
+                .AppendLine($"cmsis-dsp={CmsisDspRoot}")
+                .ToString();
+            AtomicFile.WriteIfChanged(settingsFile, settings);
+
+            var previous = ModelManifest.TryRead(manifestFile);
+            var dependencies = previous?.InputFiles
+                .Where(f => !string.Equals(Path.GetFullPath(f), fullPath, StringComparison.Ordinal))
+                ?? Enumerable.Empty<string>();
+
+            var item = new TaskItem(fullPath);
+            item.SetMetadata("OriginalItemSpec", model.ItemSpec);
+            item.SetMetadata("ManifestFile", manifestFile);
+            item.SetMetadata("SettingsFile", settingsFile);
+            item.SetMetadata("Dependencies", string.Join(";", dependencies));
+            item.SetMetadata("RamBudget", modelBudget?.ToString(CultureInfo.InvariantCulture) ?? "");
+            item.SetMetadata("RamReserve", modelReserve?.ToString(CultureInfo.InvariantCulture) ?? "");
+            item.SetMetadata("Kernels", kernels);
+            prepared.Add(item);
+        }
+        PreparedModels = prepared.ToArray();
+        return !Log.HasLoggedErrors;
+    }
+
+    private bool TryParseBytes(string? text, string what, ITaskItem? model, out long? value)
+    {
+        value = null;
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        if (BoardCatalog.TryParseSize(text, out var bytes))
+        {
+            value = bytes;
+            return true;
+        }
+        Log.LogError(null, SdkDiagnosticCodes.InvalidProperty, null, model?.ItemSpec, 0, 0, 0, 0,
+            "{0} must be a byte count such as 98304, 96K or 1M, not '{1}'", what, text);
+        return false;
+    }
+}

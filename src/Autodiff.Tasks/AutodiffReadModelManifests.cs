@@ -1,0 +1,81 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Autodiff.Tasks;
+
+/// <summary>
+/// Runs on every build after generation (whether it ran or was up to date) and turns the models'
+/// manifests into what the rest of the build needs: C sources to compile, include folders, kernel
+/// sources, and the per-model report lines, which it prints.
+/// </summary>
+public sealed class AutodiffReadModelManifests : AutodiffTask
+{
+    /// <summary>Prepared models with <c>ManifestFile</c> metadata.</summary>
+    [Required] public ITaskItem[] Models { get; set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>The SDK's <c>kernels</c> folder; relative kernel source paths resolve against it.</summary>
+    [Required] public string KernelsDirectory { get; set; } = "";
+
+    /// <summary>Generated <c>.c</c> files of every model.</summary>
+    [Output] public ITaskItem[] GeneratedSources { get; private set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>Every generated file (C and headers), for incremental inputs and cleaning.</summary>
+    [Output] public ITaskItem[] GeneratedFiles { get; private set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>Folders holding generated headers, for the include path.</summary>
+    [Output] public string[] IncludeDirectories { get; private set; } = Array.Empty<string>();
+
+    /// <summary>Kernel C sources the models need, each once, as absolute paths.</summary>
+    [Output] public ITaskItem[] KernelSources { get; private set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>The models' budget report lines, in model order.</summary>
+    [Output] public string[] ReportLines { get; private set; } = Array.Empty<string>();
+
+    /// <inheritdoc />
+    protected override bool ExecuteCore()
+    {
+        var sources = new List<ITaskItem>();
+        var files = new List<ITaskItem>();
+        var includes = new List<string>();
+        var kernels = new List<string>();
+        var report = new List<string>();
+        var modelNames = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        foreach (var model in Models)
+        {
+            var manifest = ModelManifest.TryRead(model.GetMetadata("ManifestFile"));
+            if (manifest is null) continue; // generation failed and said why
+            if (modelNames.TryGetValue(manifest.ModelName, out var other))
+            {
+                Log.LogError(null, SdkDiagnosticCodes.DuplicateModelName, null, manifest.ModelFile, 0, 0, 0, 0,
+                    "model name '{0}' is also used by '{1}'; generated C names must be unique per firmware", manifest.ModelName, other);
+                continue;
+            }
+            modelNames.Add(manifest.ModelName, manifest.ModelFile);
+
+            includes.Add(manifest.OutputDirectory);
+            foreach (var file in manifest.GeneratedFiles)
+            {
+                var item = new TaskItem(file);
+                item.SetMetadata("AutodiffModelName", manifest.ModelName);
+                files.Add(item);
+                if (string.Equals(Path.GetExtension(file), ".c", StringComparison.OrdinalIgnoreCase)) sources.Add(item);
+            }
+            foreach (var kernel in manifest.KernelSources)
+            {
+                var path = Path.GetFullPath(Path.IsPathRooted(kernel) ? kernel : Path.Combine(KernelsDirectory, kernel));
+                if (!kernels.Contains(path)) kernels.Add(path);
+            }
+            report.AddRange(manifest.ReportLines);
+        }
+
+        foreach (var line in report) LogReport(line);
+
+        GeneratedSources = sources.ToArray();
+        GeneratedFiles = files.ToArray();
+        IncludeDirectories = includes.ToArray();
+        KernelSources = kernels.Select(k => (ITaskItem)new TaskItem(k)).ToArray();
+        ReportLines = report.ToArray();
+        return !Log.HasLoggedErrors;
+    }
+}

@@ -1,0 +1,71 @@
+using Autodiff.Engine.Boards;
+using Autodiff.Engine.Diagnostics;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace Autodiff.Tasks;
+
+/// <summary>Reads the selected board's <c>board.yaml</c> and hands its build settings to the targets.</summary>
+public sealed class AutodiffResolveBoard : AutodiffTask
+{
+    /// <summary>Board name (the <c>Board</c> property).</summary>
+    [Required] public string Board { get; set; } = "";
+
+    /// <summary>Folders holding board folders, searched in order (the user's <c>AutodiffBoardsDirectory</c> first, then the SDK's).</summary>
+    [Required] public string[] BoardsDirectories { get; set; } = Array.Empty<string>();
+
+    /// <summary>Absolute path of the board folder.</summary>
+    [Output] public string BoardDirectory { get; private set; } = "";
+
+    /// <summary>Absolute path of the board's <c>board.yaml</c> (an input of generation).</summary>
+    [Output] public string BoardFile { get; private set; } = "";
+
+    /// <summary><c>host</c> or <c>arm-none-eabi</c>.</summary>
+    [Output] public string Toolchain { get; private set; } = "";
+
+    /// <summary>Architecture flags followed by the board's extra compiler flags, one argument each.</summary>
+    [Output] public string[] CompilerFlags { get; private set; } = Array.Empty<string>();
+
+    /// <summary>Architecture flags followed by the board's extra linker flags, one argument each.</summary>
+    [Output] public string[] LinkerFlags { get; private set; } = Array.Empty<string>();
+
+    /// <summary>Absolute path of the linker script, empty for the host.</summary>
+    [Output] public string LinkerScript { get; private set; } = "";
+
+    /// <summary>Startup and system-call sources compiled into every firmware for this board.</summary>
+    [Output] public ITaskItem[] Sources { get; private set; } = Array.Empty<ITaskItem>();
+
+    /// <summary>QEMU machine name, empty for boards that cannot be emulated.</summary>
+    [Output] public string QemuMachine { get; private set; } = "";
+
+    /// <summary>RAM size in bytes, for the firmware report.</summary>
+    [Output] public long RamBytes { get; private set; }
+
+    /// <summary>Flash size in bytes, for the firmware report (0 on the host).</summary>
+    [Output] public long FlashBytes { get; private set; }
+
+    /// <summary>True when <c>-t:Run</c> can execute firmware for the board.</summary>
+    [Output] public bool CanRun { get; private set; }
+
+    /// <inheritdoc />
+    protected override bool ExecuteCore()
+    {
+        var bag = new DiagnosticBag();
+        var board = BoardCatalog.Load(BoardsDirectories, Board.Trim(), bag);
+        Log.LogDiagnostics(bag);
+        if (board is null) return false;
+
+        BoardDirectory = board.Directory;
+        BoardFile = board.BoardFile;
+        Toolchain = board.Toolchain == BoardToolchain.Host ? "host" : "arm-none-eabi";
+        CompilerFlags = board.ArchitectureFlags.Concat(board.CFlags).ToArray();
+        LinkerFlags = board.ArchitectureFlags.Concat(board.LdFlags).ToArray();
+        LinkerScript = board.LinkerScript ?? "";
+        Sources = board.Sources.Select(p => (ITaskItem)new TaskItem(p)).ToArray();
+        QemuMachine = board.QemuMachine ?? "";
+        RamBytes = board.RamBytes;
+        FlashBytes = board.FlashBytes;
+        CanRun = board.CanRun;
+        return true;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Build.Framework;
+
+namespace Autodiff.Tasks;
+
+/// <summary>
+/// Runs the built firmware (<c>-t:Run</c>): natively on the host, or in <c>qemu-system-arm</c> with
+/// semihosting for emulated boards. Output is streamed into the build log; a non-zero exit code
+/// (the firmware's <c>main()</c> return value) or a timeout fails the build.
+/// </summary>
+public sealed class AutodiffRunFirmware : AutodiffTask
+{
+    /// <summary>The executable or ELF image to run.</summary>
+    [Required] public string Image { get; set; } = "";
+
+    /// <summary>Board name, for messages.</summary>
+    [Required] public string Board { get; set; } = "";
+
+    /// <summary>False for build-only boards: Run then reports AD4401.</summary>
+    public bool CanRun { get; set; } = true;
+
+    /// <summary>QEMU machine (<c>-M</c>); empty runs <see cref="Image"/> natively.</summary>
+    public string? QemuMachine { get; set; }
+
+    /// <summary>Path of <c>qemu-system-arm</c>; empty searches PATH.</summary>
+    public string? QemuPath { get; set; }
+
+    /// <summary>Seconds before the run is stopped and the build fails; 0 or less waits forever.</summary>
+    public int TimeoutSeconds { get; set; } = 300;
+
+    /// <summary>Folder the program runs in; empty for the image's folder.</summary>
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>The exit code of the program (or emulator).</summary>
+    [Output] public int ExitCode { get; private set; }
+
+    /// <inheritdoc />
+    protected override bool ExecuteCore()
+    {
+        if (!CanRun)
+        {
+            Log.LogError(null, SdkDiagnosticCodes.BoardNotRunnable, null, null, 0, 0, 0, 0,
+                "board '{0}' is build-only: it has no emulator, so -t:Run cannot execute its firmware. " +
+                "Flash {1} to the device instead, or run on Board=host, stm32f4 or lm3s6965.", Board, Image);
+            return false;
+        }
+
+        var start = new ProcessStartInfo
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = string.IsNullOrWhiteSpace(WorkingDirectory) ? Path.GetDirectoryName(Path.GetFullPath(Image))! : WorkingDirectory,
+        };
+        string description;
+        if (string.IsNullOrWhiteSpace(QemuMachine))
+        {
+            start.FileName = Path.GetFullPath(Image);
+            description = Path.GetFileName(Image);
+        }
+        else
+        {
+            var qemu = !string.IsNullOrWhiteSpace(QemuPath) ? QemuPath! : ExecutableSearch.Find("qemu-system-arm");
+            if (qemu is null || !File.Exists(qemu))
+            {
+                Log.LogError(null, SdkDiagnosticCodes.QemuMissing, null, null, 0, 0, 0, 0,
+                    "qemu-system-arm (needed to run board '{0}') was not found{1}. Install it (Debian/Ubuntu: apt-get install qemu-system-arm) or set QemuPath.",
+                    Board, string.IsNullOrWhiteSpace(QemuPath) ? " on PATH" : $" at '{QemuPath}'");
+                return false;
+            }
+            start.FileName = qemu;
+            foreach (var argument in new[]
+                     {
+                         "-M", QemuMachine!, "-nographic", "-monitor", "none", "-serial", "null",
+                         "-semihosting-config", "enable=on,target=native", "-kernel", Path.GetFullPath(Image),
+                     })
+                start.ArgumentList.Add(argument);
+            description = $"{Path.GetFileName(Image)} in QEMU ({QemuMachine})";
+        }
+
+        LogReport($"Autodiff: running {description}");
+        var lines = new BlockingCollection<string>();
+        using var process = new Process { StartInfo = start };
+        var openStreams = 2;
+        void OnLine(object sender, DataReceivedEventArgs e)
+        {
+            if (e.Data is not null) lines.Add(e.Data);
+            else if (Interlocked.Decrement(ref openStreams) == 0) lines.CompleteAdding();
+        }
+        process.OutputDataReceived += OnLine;
+        process.ErrorDataReceived += OnLine;
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        // Lines are logged from this thread only; the deadline covers the whole run.
+        var deadline = TimeoutSeconds > 0 ? DateTime.UtcNow.AddSeconds(TimeoutSeconds) : DateTime.MaxValue;
+        var timedOut = false;
+        while (!lines.IsCompleted)
+        {
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero)
+            {
+                timedOut = true;
+                break;
+            }
+            if (lines.TryTake(out var line, remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1)))
+                LogReport(line);
+        }
+
+        if (timedOut || !process.WaitForExit(Math.Max(0, (int)Math.Min(int.MaxValue, (deadline - DateTime.UtcNow).TotalMilliseconds))))
+        {
+            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            Log.LogError(null, SdkDiagnosticCodes.RunTimedOut, null, null, 0, 0, 0, 0,
+                "{0} did not finish within {1} s (AutodiffRunTimeout) and was stopped", description, TimeoutSeconds);
+            return false;
+        }
+        process.WaitForExit();
+        while (lines.TryTake(out var rest)) LogReport(rest);
+
+        ExitCode = process.ExitCode;
+        if (ExitCode != 0)
+        {
+            Log.LogError(null, SdkDiagnosticCodes.RunFailed, null, null, 0, 0, 0, 0,
+                "{0} exited with code {1}", description, ExitCode);
+            return false;
+        }
+        LogReport($"Autodiff: {description} exited with code 0");
+        return true;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.Json;
+
+namespace Autodiff.Tasks;
+
+/// <summary>
+/// What one generation run produced for one model, stored beside the generated files. Later builds
+/// read it when generation is skipped as up to date, so the C sources, kernel list, report and the
+/// model's extra inputs (weight files) are known without running the engine again. Its timestamp is
+/// the output that the generation target's Inputs/Outputs check compares against.
+/// </summary>
+internal sealed record ModelManifest(
+    string ModelFile,
+    string ModelName,
+    string OutputDirectory,
+    IReadOnlyList<string> GeneratedFiles,
+    IReadOnlyList<string> KernelSources,
+    IReadOnlyList<string> InputFiles,
+    IReadOnlyList<string> ReportLines)
+{
+    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <summary>Reads a manifest; null when it is missing or unreadable (the model is then regenerated).</summary>
+    public static ModelManifest? TryRead(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path), Options) : null;
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Autodiff.Tasks;
+
+/// <summary>
+/// Names of the per-model bookkeeping files in the state folder. They are keyed by the model file's
+/// path, because the model's C name is only known once the engine has read it.
+/// </summary>
+internal static class ModelStateFiles
+{
+    public static string Key(string modelFullPath)
+    {
+        var normalized = OperatingSystem.IsWindows() ? modelFullPath.ToLowerInvariant() : modelFullPath;
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)))[..10].ToLowerInvariant();
+        return $"{Path.GetFileNameWithoutExtension(modelFullPath)}-{hash}";
+    }
+
+    public static string Manifest(string stateDirectory, string modelFullPath) =>
+        Path.Combine(stateDirectory, Key(modelFullPath) + ".manifest.json");
+
+    public static string Settings(string stateDirectory, string modelFullPath) =>
+        Path.Combine(stateDirectory, Key(modelFullPath) + ".settings");
+}
