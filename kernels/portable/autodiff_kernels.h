@@ -45,6 +45,28 @@ void ad_bias_backward_f32(const float *dy, float *db, uint32_t rows, uint32_t ch
 /* z[i] = x[i] + y[i], i < n. May run in place (z == x or z == y). */
 void ad_add_f32(const float *x, const float *y, float *z, uint32_t n);
 
+/* z[i] = x[i] - y[i], x[i] * y[i], x[i] / y[i], i < n. May run in place (z == x or z == y). */
+void ad_sub_f32(const float *x, const float *y, float *z, uint32_t n);
+void ad_mul_f32(const float *x, const float *y, float *z, uint32_t n);
+void ad_div_f32(const float *x, const float *y, float *z, uint32_t n);
+
+/* Highest rank of the dims arrays taken by the strided kernels (broadcast, transpose,
+ * reductions, batched matmul); they keep index counters in arrays of this size. */
+#define AD_MAX_RANK 8u
+
+/* NumPy-broadcasting z = x op y for op = add, sub, mul, div. z is contiguous with `rank` dims
+ * `dims` (rank <= AD_MAX_RANK; rank 0: one element, arrays may be NULL) and is written row-major;
+ * x and y are read at sum_d index[d] * x_strides[d] (resp. y_strides), in floats, where a stride
+ * of 0 repeats the operand along axis d. May run in place on x when x has z's element count. */
+void ad_add_broadcast_f32(const float *x, const float *y, float *z, uint32_t rank, const uint32_t *dims,
+                          const uint32_t *x_strides, const uint32_t *y_strides);
+void ad_sub_broadcast_f32(const float *x, const float *y, float *z, uint32_t rank, const uint32_t *dims,
+                          const uint32_t *x_strides, const uint32_t *y_strides);
+void ad_mul_broadcast_f32(const float *x, const float *y, float *z, uint32_t rank, const uint32_t *dims,
+                          const uint32_t *x_strides, const uint32_t *y_strides);
+void ad_div_broadcast_f32(const float *x, const float *y, float *z, uint32_t rank, const uint32_t *dims,
+                          const uint32_t *x_strides, const uint32_t *y_strides);
+
 /* ---- activations.c: element-wise activations and their derivatives ------------------- */
 
 /* y[i] = 1 / (1 + exp(-x[i])), i < n. May run in place. */
@@ -261,6 +283,94 @@ void ad_dropout_f32(const float *x, float *y, uint32_t n, uint32_t seed, uint32_
 /* dx = dy through the same mask (recomputed from seed, step, i) and scale. May run in place. */
 void ad_dropout_backward_f32(const float *dy, float *dx, uint32_t n, uint32_t seed, uint32_t step,
                              uint32_t threshold, float scale);
+
+/* ---- math.c: element-wise math functions and their derivatives ----------------------- */
+
+/* y[i] = -x[i], exp(x[i]), log(x[i]), sqrt(x[i]), sin(x[i]), cos(x[i]), i < n. May run in place. */
+void ad_neg_f32(const float *x, float *y, uint32_t n);
+void ad_exp_f32(const float *x, float *y, uint32_t n);
+void ad_log_f32(const float *x, float *y, uint32_t n);
+void ad_sqrt_f32(const float *x, float *y, uint32_t n);
+void ad_sin_f32(const float *x, float *y, uint32_t n);
+void ad_cos_f32(const float *x, float *y, uint32_t n);
+
+/* y[i] = powf(x[i], p) for a constant exponent p. May run in place. */
+void ad_pow_f32(const float *x, float *y, uint32_t n, float p);
+
+/* Backward kernels, dx[i] = dy[i] * f'(...), i < n; each may run in place on dy (dx == dy).
+ * exp: dy * y (forward output);  log: dy * (1 / x);  sqrt: dy * (0.5 / y) (forward output);
+ * sin: dy * cos(x);  cos: dy * -sin(x);  pow: dy * (p * x^(p - 1)). (neg's gradient is ad_neg_f32.) */
+void ad_exp_backward_f32(const float *dy, const float *y, float *dx, uint32_t n);
+void ad_log_backward_f32(const float *dy, const float *x, float *dx, uint32_t n);
+void ad_sqrt_backward_f32(const float *dy, const float *y, float *dx, uint32_t n);
+void ad_sin_backward_f32(const float *dy, const float *x, float *dx, uint32_t n);
+void ad_cos_backward_f32(const float *dy, const float *x, float *dx, uint32_t n);
+void ad_pow_backward_f32(const float *dy, const float *x, float *dx, uint32_t n, float p);
+
+/* ---- broadcast.c: broadcasting to a shape and its adjoint ---------------------------- */
+
+/* y (contiguous, `rank` dims `dims`, rank <= AD_MAX_RANK) = x repeated: y[index] =
+ * x[sum_d index[d] * x_strides[d]], strides in floats, 0 along repeated axes. */
+void ad_broadcast_f32(const float *x, float *y, uint32_t rank, const uint32_t *dims, const uint32_t *x_strides);
+
+/* Sums x (contiguous, `rank` dims `dims`) down to y (y_count floats): y = 0, then for every index of
+ * x in row-major order y[sum_d index[d] * y_strides[d]] += x[index], strides 0 along summed axes. */
+void ad_sum_to_shape_f32(const float *x, float *y, uint32_t y_count, uint32_t rank, const uint32_t *dims,
+                         const uint32_t *y_strides);
+
+/* ---- matmul.c: batched matrix products ----------------------------------------------- */
+
+/* Stacks of row-major matrices with batch axes batch_dims[batch_rank] (batch_rank <= AD_MAX_RANK - 2;
+ * 0 with NULL arrays for plain matrices). Each operand moves through the stack by its own batch
+ * strides in floats; 0 repeats an input along that axis (broadcasting), and for the output sums
+ * every product landing on the same matrix (the batch is walked row-major: the first product
+ * stores, later ones add). For each matrix, sums over the inner index run in increasing order. */
+
+/* c[..,i,j] = sum_p a[..,i,p] * b[..,p,j].  a [..,m,k], b [..,k,n], c [..,m,n]. */
+void ad_matmul_f32(const float *a, const float *b, float *c, uint32_t m, uint32_t k, uint32_t n,
+                   uint32_t batch_rank, const uint32_t *batch_dims, const uint32_t *a_batch_strides,
+                   const uint32_t *b_batch_strides, const uint32_t *c_batch_strides);
+
+/* da[..,i,p] = sum_j dc[..,i,j] * b[..,p,j] (dC * B^T).  dc [..,m,n], b [..,k,n], da [..,m,k]. */
+void ad_matmul_backward_a_f32(const float *dc, const float *b, float *da, uint32_t m, uint32_t k, uint32_t n,
+                              uint32_t batch_rank, const uint32_t *batch_dims, const uint32_t *dc_batch_strides,
+                              const uint32_t *b_batch_strides, const uint32_t *da_batch_strides);
+
+/* db[..,p,j] = sum_i a[..,i,p] * dc[..,i,j] (A^T * dC).  a [..,m,k], dc [..,m,n], db [..,k,n]. */
+void ad_matmul_backward_b_f32(const float *a, const float *dc, float *db, uint32_t m, uint32_t k, uint32_t n,
+                              uint32_t batch_rank, const uint32_t *batch_dims, const uint32_t *a_batch_strides,
+                              const uint32_t *dc_batch_strides, const uint32_t *db_batch_strides);
+
+/* ---- transpose.c: axis permutation ----------------------------------------------------- */
+
+/* y's axis d is x's axis perm[d]: y dims[d] = x_dims[perm[d]].  x has `rank` dims x_dims
+ * (rank <= AD_MAX_RANK), y is contiguous. Not in place. */
+void ad_transpose_f32(const float *x, float *y, uint32_t rank, const uint32_t *x_dims, const uint32_t *perm);
+
+/* ---- reductions.c: sum / mean / max over axes ------------------------------------------ */
+
+/* x has `rank` dims `dims` (rank <= AD_MAX_RANK; 0: one element); bit d of `mask` marks axis d as
+ * reduced. y holds one value per index of the kept axes, row-major (keepdims does not change
+ * the layout). Reduced elements are visited in row-major order: sums accumulate in that order
+ * from 0, mean = sum / count, max keeps the first maximum. */
+void ad_reduce_sum_f32(const float *x, float *y, uint32_t rank, const uint32_t *dims, uint32_t mask);
+void ad_reduce_mean_f32(const float *x, float *y, uint32_t rank, const uint32_t *dims, uint32_t mask);
+void ad_reduce_max_f32(const float *x, float *y, uint32_t rank, const uint32_t *dims, uint32_t mask);
+
+/* dx (x's shape) = dy spread over each reduced group: sum: dy; mean: dy / count.
+ * dy NULL means 1 everywhere (the reduction is the loss). */
+void ad_reduce_sum_backward_f32(const float *dy, float *dx, uint32_t rank, const uint32_t *dims, uint32_t mask);
+void ad_reduce_mean_backward_f32(const float *dy, float *dx, uint32_t rank, const uint32_t *dims, uint32_t mask);
+
+/* dx = dy (NULL: 1) at the first maximum of each reduced group (found again from the forward
+ * input x), 0 elsewhere. */
+void ad_reduce_max_backward_f32(const float *dy, const float *x, float *dx, uint32_t rank, const uint32_t *dims,
+                                uint32_t mask);
+
+/* ---- shape.c: shape-only ops (reshape, flatten, squeeze, unsqueeze) --------------------- */
+
+/* y[i] = x[i], i < n; does nothing when y == x, so the planner may give the output the input's buffer. */
+void ad_copy_f32(const float *x, float *y, uint32_t n);
 
 /* ---- (new kernel families are added above this line, one section per family file) ---- */
 

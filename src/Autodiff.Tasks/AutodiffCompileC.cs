@@ -70,6 +70,7 @@ public sealed class AutodiffCompileC : GccToolTask
         builder.AppendSwitch("-c");
         builder.AppendSwitch("-std=c99");
         builder.AppendSwitch("-fdiagnostics-color=never");
+        builder.AppendSwitch("-fno-diagnostics-show-caret");
         foreach (var flag in Flags.Where(f => !string.IsNullOrWhiteSpace(f))) builder.AppendSwitch(Quote(flag));
         foreach (var define in Defines.Where(d => !string.IsNullOrWhiteSpace(d))) builder.AppendSwitch(Quote("-D" + define));
         foreach (var include in IncludeDirectories.Where(d => !string.IsNullOrWhiteSpace(d))) builder.AppendSwitch(Quote("-I" + include));

@@ -25,6 +25,9 @@ public sealed class AutodiffLinkC : GccToolTask
     /// <summary>Linker script (<c>-T</c>); empty on the host.</summary>
     public string? LinkerScript { get; set; }
 
+    /// <summary>Folders the linker searches for scripts named by <c>INCLUDE</c> and for libraries, after the linker script's own folder.</summary>
+    public string[] LibraryDirectories { get; set; } = Array.Empty<string>();
+
     /// <summary>Map file to write; empty for none.</summary>
     public string? MapFile { get; set; }
 
@@ -53,6 +56,7 @@ public sealed class AutodiffLinkC : GccToolTask
         if (!string.IsNullOrWhiteSpace(LinkerScript))
         {
             builder.AppendSwitchIfNotNull("-L", Path.GetDirectoryName(LinkerScript));
+            foreach (var directory in LibraryDirectories.Where(d => !string.IsNullOrWhiteSpace(d))) builder.AppendSwitchIfNotNull("-L", directory);
             builder.AppendSwitchIfNotNull("-T ", LinkerScript);
         }
         if (!string.IsNullOrWhiteSpace(MapFile)) builder.AppendSwitch(AutodiffCompileC.Quote("-Wl,-Map=" + MapFile));

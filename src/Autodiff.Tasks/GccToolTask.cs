@@ -18,6 +18,9 @@ public abstract class GccToolTask : ToolTask
     /// <summary>Full path of the gcc driver (from <see cref="AutodiffFindToolchain"/>).</summary>
     [Required] public string Compiler { get; set; } = "";
 
+    /// <summary>Folder gcc runs in (the project folder); relative paths in its messages are relative to it.</summary>
+    public string? WorkingDirectory { get; set; }
+
     /// <summary>Code for errors and warnings printed by the tool.</summary>
     protected abstract string MessageCode { get; }
 
@@ -29,6 +32,9 @@ public abstract class GccToolTask : ToolTask
 
     /// <inheritdoc />
     protected override string GenerateFullPathToTool() => Compiler;
+
+    /// <inheritdoc />
+    protected override string? GetWorkingDirectory() => string.IsNullOrWhiteSpace(WorkingDirectory) ? null : WorkingDirectory;
 
     /// <inheritdoc />
     public override bool Execute()
@@ -50,7 +56,7 @@ public abstract class GccToolTask : ToolTask
     {
         var message = GccMessageParser.Parse(singleLine);
         if (message is null || !HandleMessage(message, singleLine))
-            Log.LogMessage(MessageImportance.High, "{0}", singleLine);
+            Log.LogMessage(MessageImportance.Normal, "{0}", singleLine);
     }
 
     /// <summary>Logs one recognised message; returns false to have the raw line logged instead.</summary>

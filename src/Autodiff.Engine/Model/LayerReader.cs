@@ -143,8 +143,8 @@ internal static class LayerReader
         foreach (var rule in kind.Args)
         {
             if (args[rule.Name] is not { IsDefault: false } value) continue;
-            if (rule.Kind is ArgKind.PositiveInt && ScalarText.TryInt(value.Text ?? "", out var n) == ScalarText.IntResult.Ok && n > 0)
-                SizeLimits.Check([(int)Math.Min(n, int.MaxValue)], [value.Location], batch, $"{kind.Keyword} '{rule.Name}'", diags);
+            if (rule.Kind is ArgKind.PositiveInt && ScalarText.TryInt(value.Text ?? "", out var n) == ScalarText.IntResult.Ok && n is > 0 and <= int.MaxValue)
+                SizeLimits.Check([(int)n], [value.Location], batch, $"{kind.Keyword} '{rule.Name}'", diags);
             if (rule.Kind is ArgKind.Shape or ArgKind.ReshapeShape && value.Kind == ArgValueKind.List)
             {
                 var dims = new List<int>();

@@ -51,11 +51,15 @@ public static class ModelLoader
     /// </summary>
     public static ModelSpec? Load(string text, string displayPath, DiagnosticBag diags, string? baseDirectory = null)
     {
+        var errorsBefore = diags.Items.Count(d => d.IsError);
         try
         {
-            var ctx = new ReadContext(displayPath, baseDirectory ?? BaseDirectoryOf(displayPath), diags);
+            var ctx = new ReadContext(displayPath, baseDirectory ?? BaseDirectoryOf(displayPath), diags) { ErrorsAtStart = errorsBefore };
             var root = YamlTreeReader.Read(text, displayPath, diags);
-            return root is null ? null : ModelReader.Read(root, ctx);
+            var spec = root is null ? null : ModelReader.Read(root, ctx);
+            // Reading goes on after recoverable problems (e.g. a duplicate key) to report more of
+            // them; any error at all means no spec.
+            return diags.Items.Count(d => d.IsError) > errorsBefore ? null : spec;
         }
         catch (Exception e)
         {

@@ -17,7 +17,6 @@ internal static class ModelReader
     public static ModelSpec? Read(YNode root, ReadContext ctx)
     {
         var diags = ctx.Diags;
-        var errors = diags.Items.Count(d => d.IsError);
         if (ctx.Mapping(root, "a model file") is not { } top) return null;
 
         var schema = ReadSchema(top, ctx);
@@ -55,7 +54,7 @@ internal static class ModelReader
         if (inputs is null || loss is null || layers.Count == 0) return null;
         var resolved = NameResolver.Resolve(inputs, layers, loss, ctx);
 
-        if (diags.Items.Count(d => d.IsError) > errors || schema is null || name is null || batch is null
+        if (ctx.HasErrors || schema is null || name is null || batch is null
             || optimizer is null || init is null || resolved is null)
             return null;
 
@@ -96,7 +95,7 @@ internal static class ModelReader
         if (version.Major < ModelSpec.SupportedSchemaMajor)
         {
             diags.Error(ModelDiagnosticCodes.SchemaVersionUnsupported,
-                $"schema {version.ToNormalizedString()} does not exist; this Autodiff.Sdk supports schema {ModelSpec.SupportedSchemaMajor}",
+                $"schema {ModelNames.Printable(s.Value)} does not exist; this Autodiff.Sdk supports schema {ModelSpec.SupportedSchemaMajor}",
                 node.Location);
             return null;
         }

@@ -17,8 +17,6 @@ internal static class NameResolver
     public static Result? Resolve(IReadOnlyList<InputSpec> inputs, IReadOnlyList<RawLayer> layers, RawLoss loss, ReadContext ctx)
     {
         var diags = ctx.Diags;
-        var errors = diags.Items.Count(d => d.IsError);
-
         var names = new Dictionary<string, TensorRef>(StringComparer.Ordinal);
         for (var i = 0; i < inputs.Count; i++)
             names[inputs[i].Name] = new TensorRef(TensorSource.Input, i, inputs[i].Name, inputs[i].Location);
@@ -81,7 +79,7 @@ internal static class NameResolver
         }
 
         var order = Order(layers, operands, ctx);
-        if (order is null || lossInput is null || diags.Items.Count(d => d.IsError) > errors) return null;
+        if (order is null || lossInput is null || ctx.HasErrors) return null;
 
         WarnUnused(inputs, layers, operands, lossInput, loss, diags);
         return new Result(operands, order, lossInput);

@@ -45,10 +45,17 @@ internal sealed class ReadContext(string file, string baseDirectory, DiagnosticB
         return null;
     }
 
-    public void UnknownKey(string code, YScalar key, string where, IEnumerable<string> known) =>
+    /// <param name="what">What the key is: "layer", "top-level key", "argument".</param>
+    /// <param name="owner">Whose key it is, for arguments: "linear".</param>
+    public void UnknownKey(string code, YScalar key, string what, IEnumerable<string> known, string? owner = null) =>
         Diags.Error(code,
-            $"unknown {where} '{ModelNames.Printable(key.Value)}'{Suggest.Hint(key.Value, known)}{SchemaHint}",
+            $"unknown {what} '{ModelNames.Printable(key.Value)}'{(owner is null ? "" : $" for {owner}")}{Suggest.Hint(key.Value, known)}{SchemaHint}",
             key.Location);
+
+    /// <summary>Errors reported since loading began (the caller's bag may hold earlier ones).</summary>
+    public int ErrorsAtStart { get; init; }
+
+    public bool HasErrors => Diags.Items.Count(d => d.IsError) > ErrorsAtStart;
 
     /// <summary>
     /// Reads an entry written as a bare keyword (<c>relu</c>) or a one-key mapping
@@ -95,7 +102,7 @@ internal sealed class ReadContext(string file, string baseDirectory, DiagnosticB
             if (handledElsewhere.Contains(key.Value)) continue;
             if (!known.Contains(key.Value))
             {
-                UnknownKey(ModelDiagnosticCodes.UnknownArgument, key, $"argument of {owner}", known.Concat(handledElsewhere));
+                UnknownKey(ModelDiagnosticCodes.UnknownArgument, key, "argument", known.Concat(handledElsewhere), owner);
                 continue;
             }
             values.Add(new(key.Value, ArgValue.From(value)));

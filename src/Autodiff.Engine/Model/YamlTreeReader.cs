@@ -57,9 +57,38 @@ internal static class YamlTreeReader
             var message = e.Message;
             var cut = message.IndexOf("): ", StringComparison.Ordinal);
             if (message.StartsWith('(') && cut > 0) message = message[(cut + 3)..];
-            diags.Error(ModelDiagnosticCodes.YamlSyntax, $"YAML syntax error: {message}", state.At(e.Start));
+            var at = state.At(e.Start);
+            // YamlDotNet reports a tab in indentation at the enclosing mapping's start (often 1:1);
+            // point at the tab itself, which is what the user has to change.
+            if (message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstIndentingTab(text) is var (line, column))
+                at = new SourceLocation(file, line, column);
+            diags.Error(ModelDiagnosticCodes.YamlSyntax, $"YAML syntax error: {message}", at);
             return null;
         }
+        catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType?.Namespace?.StartsWith("YamlDotNet", StringComparison.Ordinal) == true)
+        {
+            // The scanner fails this way (instead of with a YamlException) on some truncated flow
+            // collections; the innermost unclosed '[' or '{' is the useful position.
+            if (state.OpenFlow.TryPeek(out var open))
+                diags.Error(ModelDiagnosticCodes.YamlSyntax,
+                    "YAML syntax error: this flow collection is never closed, or holds malformed text", state.At(open));
+            else
+                diags.Error(ModelDiagnosticCodes.YamlSyntax, "YAML syntax error: malformed YAML after this point", state.At(state.LastMark));
+            return null;
+        }
+    }
+
+    /// <summary>The first tab in a line's leading whitespace (1-based line and column), if any.</summary>
+    private static (int Line, int Column)? FirstIndentingTab(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            for (var c = 0; c < line.Length && line[c] is ' ' or '\t'; c++)
+                if (line[c] == '\t' && line.Trim().Length > 0) return (i + 1, c + 1);
+        }
+        return null;
     }
 
     private sealed class State(string file, DiagnosticBag diags)
@@ -67,6 +96,12 @@ internal static class YamlTreeReader
         public string File { get; } = file;
         public DiagnosticBag Diags { get; } = diags;
         public int Nodes { get; set; }
+
+        /// <summary>Starts of the flow collections ('[', '{') being read, innermost on top.</summary>
+        public Stack<Mark> OpenFlow { get; } = new();
+
+        /// <summary>Where the last node started, for failures that carry no position.</summary>
+        public Mark LastMark { get; set; } = Mark.Empty;
 
         public SourceLocation At(Mark mark) => new(File, Math.Max(1, (int)mark.Line), Math.Max(1, (int)mark.Column));
     }
@@ -82,6 +117,7 @@ internal static class YamlTreeReader
         }
 
         var current = parser.Current!;
+        state.LastMark = current.Start;
         if (current is AnchorAlias alias)
         {
             state.Diags.Error(ModelDiagnosticCodes.AliasNotAllowed,
@@ -105,6 +141,7 @@ internal static class YamlTreeReader
             case SequenceStart seq:
             {
                 if (!CheckDepth(seq, state, depth)) return null;
+                if (seq.Style == SequenceStyle.Flow) state.OpenFlow.Push(seq.Start);
                 parser.MoveNext();
                 var items = new List<YNode>();
                 while (!parser.TryConsume<SequenceEnd>(out _))
@@ -113,12 +150,14 @@ internal static class YamlTreeReader
                     if (item is null) return null;
                     items.Add(item);
                 }
+                if (seq.Style == SequenceStyle.Flow) state.OpenFlow.Pop();
                 return new YSequence(state.At(seq.Start), items);
             }
 
             case MappingStart map:
             {
                 if (!CheckDepth(map, state, depth)) return null;
+                if (map.Style == MappingStyle.Flow) state.OpenFlow.Push(map.Start);
                 parser.MoveNext();
                 var entries = new List<KeyValuePair<YScalar, YNode>>();
                 var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -142,6 +181,7 @@ internal static class YamlTreeReader
                     }
                     entries.Add(new(key, value));
                 }
+                if (map.Style == MappingStyle.Flow) state.OpenFlow.Pop();
                 return new YMapping(state.At(map.Start), entries);
             }
 

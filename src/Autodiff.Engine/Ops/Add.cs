@@ -11,11 +11,15 @@ public sealed class AddOp : BinaryArithmeticOp
     public override string Name => "add";
     protected override T Apply<T>(T a, T b) => a + b;
 
-    public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
-    [
-        ctx.NeedsGradient(0) ? Broadcasting.ReduceTo(ctx.Builder, ctx.GradOutput, ctx.Input(0)) : null,
-        ctx.NeedsGradient(1) ? Broadcasting.ReduceTo(ctx.Builder, ctx.GradOutput, ctx.Input(1)) : null,
-    ];
+    public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx)
+    {
+        var dz = ctx.GradOutputOrOne();
+        return
+        [
+            ctx.NeedsGradient(0) ? Broadcasting.ReduceTo(ctx.Builder, dz, ctx.Input(0)) : null,
+            ctx.NeedsGradient(1) ? Broadcasting.ReduceTo(ctx.Builder, dz, ctx.Input(1)) : null,
+        ];
+    }
 }
 
 public static class AddGraphExtensions

@@ -69,7 +69,7 @@ public sealed class SubOp : BinaryArithmeticOp
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx)
     {
         var g = ctx.Builder;
-        var dz = ctx.GradOutput;
+        var dz = ctx.GradOutputOrOne();
         Tensor? da = null, db = null;
         if (ctx.NeedsGradient(0)) da = Broadcasting.ReduceTo(g, dz, ctx.Input(0));
         // Negate after summing: the reduced tensor is never larger than dz.
@@ -88,7 +88,7 @@ public sealed class MulOp : BinaryArithmeticOp
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx)
     {
         var g = ctx.Builder;
-        var dz = ctx.GradOutput;
+        var dz = ctx.GradOutputOrOne();
         Tensor? da = null, db = null;
         if (ctx.NeedsGradient(0))
             da = Broadcasting.ReduceTo(g, Grad(ctx, new MulOp(), dz, ctx.Input(1), "grad." + ctx.Input(0).Name), ctx.Input(0));
@@ -109,7 +109,7 @@ public sealed class DivOp : BinaryArithmeticOp
     {
         var g = ctx.Builder;
         var (a, b) = (ctx.Input(0), ctx.Input(1));
-        var q = Grad(ctx, new DivOp(), ctx.GradOutput, b, ctx.NeedsGradient(0) ? "grad." + a.Name : "grad.div");
+        var q = Grad(ctx, new DivOp(), ctx.GradOutputOrOne(), b, ctx.NeedsGradient(0) ? "grad." + a.Name : "grad.div");
         Tensor? da = null, db = null;
         if (ctx.NeedsGradient(0)) da = Broadcasting.ReduceTo(g, q, a);
         if (ctx.NeedsGradient(1))

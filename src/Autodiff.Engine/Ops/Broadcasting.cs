@@ -129,12 +129,12 @@ public static class Broadcasting
         return items.Length == 0 ? "NULL" : "(const uint32_t[]){" + string.Join(", ", items) + "}";
     }
 
-    /// <summary>A bit mask of the axes flagged true (bit i = axis i), as kernels take reduced axes.</summary>
-    public static uint AxisMask(IReadOnlyList<bool> flags)
+    /// <summary>A bit mask of the axes flagged true (bit i = axis i), as kernels take reduced axes; at most <see cref="MaxRank"/> bits.</summary>
+    public static int AxisMask(IReadOnlyList<bool> flags)
     {
-        uint mask = 0;
+        var mask = 0;
         for (var i = 0; i < flags.Count; i++)
-            if (flags[i]) mask |= 1u << i;
+            if (flags[i]) mask |= 1 << i;
         return mask;
     }
 
@@ -147,6 +147,17 @@ public static class Broadcasting
             : g.Apply(new SumToShapeOp(operand.Shape), [gradient], "grad." + operand.Name, null);
 
     private static int Dim(Shape s, int i, int rank) => i < rank - s.Rank ? 1 : s[i - (rank - s.Rank)];
+}
+
+/// <summary>Upstream gradients for backward rules of ops whose output may itself be the loss.</summary>
+public static class UpstreamGradient
+{
+    /// <summary>
+    /// dLoss/dOutput, or, when this node is the (scalar) loss itself, a constant 1 (one float in
+    /// flash) so that the op's ordinary backward rule applies unchanged.
+    /// </summary>
+    public static Tensor GradOutputOrOne(this BackwardContext ctx) =>
+        ctx.GradOutputOrNull ?? ctx.Builder.Frozen(ctx.Builder.UniqueName("grad.seed"), [1f]);
 }
 
 // The adjoint of broadcasting: sums a tensor over the axes along which a smaller one was
@@ -177,7 +188,7 @@ public sealed class SumToShapeOp(Shape target) : Op
 
     /// <summary>Summing then broadcasting back is the adjoint pair, so the gradient is a broadcast.</summary>
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
-        [ctx.Builder.Apply(new BroadcastToOp(ctx.Input(0).Shape), [ctx.GradOutput], "grad." + ctx.Input(0).Name, null)];
+        [ctx.Builder.Apply(new BroadcastToOp(ctx.Input(0).Shape), [ctx.GradOutputOrOne()], "grad." + ctx.Input(0).Name, null)];
 
     public override void Emit(IKernelCallWriter c)
     {
@@ -209,7 +220,7 @@ public sealed class BroadcastToOp(Shape target) : Op
     }
 
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
-        [Broadcasting.ReduceTo(ctx.Builder, ctx.GradOutput, ctx.Input(0))];
+        [Broadcasting.ReduceTo(ctx.Builder, ctx.GradOutputOrOne(), ctx.Input(0))];
 
     public override void Emit(IKernelCallWriter c)
     {

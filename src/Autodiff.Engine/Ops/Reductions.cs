@@ -114,7 +114,8 @@ public abstract class ReductionOp(IReadOnlyList<int>? axes, bool keepDims) : Op
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx)
     {
         var x = ctx.Input(0);
-        Tensor[] inputs = Kind == ReductionKind.Max ? [ctx.GradOutput, x] : [ctx.GradOutput];
+        // As the loss (a reduction over everything usually is), dy is 1 and is left out.
+        Tensor[] inputs = [.. Kind == ReductionKind.Max ? [x] : Array.Empty<Tensor>(), .. ctx.GradOutputOrNull is { } dy ? [dy] : Array.Empty<Tensor>()];
         return [ctx.Builder.Apply(new ReductionGradOp(Kind, Axes, x.Shape), inputs, "grad." + x.Name, null)];
     }
 
@@ -145,10 +146,10 @@ public sealed class MaxOp(IReadOnlyList<int>? axes = null, bool keepDims = false
 }
 
 /// <summary>
-/// dx of a reduction, in the shape <see cref="InputShape"/> of its input. Inputs: dy (either
-/// keepdims layout; they are the same in memory), and for max also x, from which the kernel finds
-/// the first maximum again instead of keeping an index tensor alive.
-/// sum: dx = dy; mean: dx = dy / count; max: dx = dy at the first maximum, 0 elsewhere.
+/// dx of a reduction, in the shape <see cref="InputShape"/> of its input. Inputs: for max the
+/// forward input x (the kernel finds the first maximum again instead of keeping an index tensor
+/// alive), then dy in either keepdims layout (the same memory), left out when the reduction is
+/// the loss and dy is 1. sum: dx = dy; mean: dx = dy / count; max: dx = dy at the first maximum, 0 elsewhere.
 /// </summary>
 public sealed class ReductionGradOp(ReductionKind kind, IReadOnlyList<int>? axes, Shape inputShape) : Op
 {
@@ -159,42 +160,49 @@ public sealed class ReductionGradOp(ReductionKind kind, IReadOnlyList<int>? axes
     public override string Name => $"reduce_{Kind.ToString().ToLowerInvariant()}_backward";
     public override string KernelFamily => "reductions";
 
+    private int SavedInputs => Kind == ReductionKind.Max ? 1 : 0;
+
     public override Shape? InferShape(IReadOnlyList<Shape> s, out string? error)
     {
         var flags = ReductionAxes.Flags(Axes, InputShape.Rank, out error);
         if (flags is null) return null;
-        var reducedCount = Enumerable.Range(0, InputShape.Rank).Where(i => !flags[i]).Aggregate(1, (n, i) => n * InputShape[i]);
-        var inputs = Kind == ReductionKind.Max ? 2 : 1;
-        error = s.Count == inputs && s[0].Count == reducedCount && (inputs == 1 || s[1].Equals(InputShape))
-            ? null : $"{Name} takes dy of the reduced shape{(inputs == 2 ? $" and x {InputShape}" : "")}";
-        return error is null ? InputShape : null;
+        var keptCount = Enumerable.Range(0, InputShape.Rank).Where(i => !flags[i]).Aggregate(1, (n, i) => n * InputShape[i]);
+        var ok = (s.Count == SavedInputs || (s.Count == SavedInputs + 1 && s[SavedInputs].Count == keptCount))
+            && (SavedInputs == 0 || s[0].Equals(InputShape));
+        error = ok ? null : $"{Name} takes {(SavedInputs == 1 ? $"x {InputShape} and " : "")}an optional dy of the reduced shape";
+        return ok ? InputShape : null;
     }
 
     public override void Evaluate<T>(EvalArgs<T> a)
     {
-        var (dy, dx) = (a.In(0), a.Out);
+        var dx = a.Out;
+        var dy = a.Inputs.Count > SavedInputs ? a.In(SavedInputs) : null;
         var (outer, inner) = ReductionAxes.Split(InputShape, ReductionAxes.Flags(Axes, InputShape.Rank, out _)!);
-        var scale = T.CreateChecked(inner.Length);
+        var count = T.CreateChecked(inner.Length);
         for (var o = 0; o < outer.Length; o++)
         {
+            var g = dy is null ? T.One : dy[o];
             if (Kind == ReductionKind.Max)
             {
-                var x = a.In(1);
+                var x = a.In(0);
                 var best = 0;
                 for (var r = 1; r < inner.Length; r++)
                     if (x[outer[o] + inner[r]] > x[outer[o] + inner[best]]) best = r;
-                for (var r = 0; r < inner.Length; r++) dx[outer[o] + inner[r]] = r == best ? dy[o] : T.Zero;
+                for (var r = 0; r < inner.Length; r++) dx[outer[o] + inner[r]] = r == best ? g : T.Zero;
             }
             else
-                for (var r = 0; r < inner.Length; r++)
-                    dx[outer[o] + inner[r]] = Kind == ReductionKind.Mean ? dy[o] / scale : dy[o];
+            {
+                if (Kind == ReductionKind.Mean) g /= count;
+                for (var r = 0; r < inner.Length; r++) dx[outer[o] + inner[r]] = g;
+            }
         }
     }
 
     public override void Emit(IKernelCallWriter c)
     {
         var shape = ReductionAxes.KernelShape(InputShape, ReductionAxes.Flags(Axes, InputShape.Rank, out _)!);
-        object[] data = Kind == ReductionKind.Max ? [c.In(0), c.In(1)] : [c.In(0)];
+        var dy = c.Node.Inputs.Count > SavedInputs ? c.In(SavedInputs) : "NULL";
+        object[] data = Kind == ReductionKind.Max ? [dy, c.In(0)] : [dy];
         c.Call($"ad_{Name}_f32", [.. data, c.Out, .. shape]);
     }
 }

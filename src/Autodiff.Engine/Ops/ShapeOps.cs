@@ -32,7 +32,7 @@ public abstract class ViewOp : Op
     public override void Evaluate<T>(EvalArgs<T> a) => Array.Copy(a.In(0), a.Out, a.Out.Length);
 
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
-        [ctx.Builder.Apply(new ReshapeOp(ctx.Input(0).Shape), [ctx.GradOutput], "grad." + ctx.Input(0).Name, null)];
+        [ctx.Builder.Apply(new ReshapeOp(ctx.Input(0).Shape), [ctx.GradOutputOrOne()], "grad." + ctx.Input(0).Name, null)];
 
     public override void Emit(IKernelCallWriter c) => c.Call("ad_copy_f32", c.In(0), c.Out, c.Node.Out.Shape.Count);
 }

@@ -62,7 +62,7 @@ public sealed class TransposeOp(IReadOnlyList<int>? perm = null) : Op
         var perm = Resolve(ctx.Input(0).Shape.Rank, out _)!;
         var inverse = new int[perm.Length];
         for (var i = 0; i < perm.Length; i++) inverse[perm[i]] = i;
-        return [ctx.Builder.Apply(new TransposeOp(inverse), [ctx.GradOutput], "grad." + ctx.Input(0).Name, null)];
+        return [ctx.Builder.Apply(new TransposeOp(inverse), [ctx.GradOutputOrOne()], "grad." + ctx.Input(0).Name, null)];
     }
 
     public override void Emit(IKernelCallWriter c)

@@ -15,7 +15,7 @@ public sealed class NegOp : UnaryElementwiseOp
     protected override T Apply<T>(T x) => -x;
 
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
-        [ctx.Builder.Apply(new NegOp(), [ctx.GradOutput], "grad." + ctx.Input(0).Name, null)];
+        [ctx.Builder.Apply(new NegOp(), [ctx.GradOutputOrOne()], "grad." + ctx.Input(0).Name, null)];
 }
 
 /// <summary>y = eˣ.</summary>
@@ -26,7 +26,7 @@ public sealed class ExpOp : UnaryElementwiseOp
     protected override T Apply<T>(T x) => T.Exp(x);
 
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
-        [ctx.Builder.Apply(new ExpGradOp(), [ctx.GradOutput, ctx.Output], "grad." + ctx.Input(0).Name, null)];
+        [ctx.Builder.Apply(new ExpGradOp(), [ctx.GradOutputOrOne(), ctx.Output], "grad." + ctx.Input(0).Name, null)];
 }
 
 /// <summary>dx = dy · y, from the forward output.</summary>
@@ -45,7 +45,7 @@ public sealed class LogOp : UnaryElementwiseOp
     protected override T Apply<T>(T x) => T.Log(x);
 
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
-        [ctx.Builder.Apply(new LogGradOp(), [ctx.GradOutput, ctx.Input(0)], "grad." + ctx.Input(0).Name, null)];
+        [ctx.Builder.Apply(new LogGradOp(), [ctx.GradOutputOrOne(), ctx.Input(0)], "grad." + ctx.Input(0).Name, null)];
 }
 
 /// <summary>dx = dy · (1 / x), from the forward input.</summary>
@@ -64,7 +64,7 @@ public sealed class SqrtOp : UnaryElementwiseOp
     protected override T Apply<T>(T x) => T.Sqrt(x);
 
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
-        [ctx.Builder.Apply(new SqrtGradOp(), [ctx.GradOutput, ctx.Output], "grad." + ctx.Input(0).Name, null)];
+        [ctx.Builder.Apply(new SqrtGradOp(), [ctx.GradOutputOrOne(), ctx.Output], "grad." + ctx.Input(0).Name, null)];
 }
 
 /// <summary>dx = dy · (0.5 / y), from the forward output.</summary>
@@ -83,7 +83,7 @@ public sealed class SinOp : UnaryElementwiseOp
     protected override T Apply<T>(T x) => T.Sin(x);
 
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
-        [ctx.Builder.Apply(new SinGradOp(), [ctx.GradOutput, ctx.Input(0)], "grad." + ctx.Input(0).Name, null)];
+        [ctx.Builder.Apply(new SinGradOp(), [ctx.GradOutputOrOne(), ctx.Input(0)], "grad." + ctx.Input(0).Name, null)];
 }
 
 /// <summary>dx = dy · cos x, from the forward input.</summary>
@@ -102,7 +102,7 @@ public sealed class CosOp : UnaryElementwiseOp
     protected override T Apply<T>(T x) => T.Cos(x);
 
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
-        [ctx.Builder.Apply(new CosGradOp(), [ctx.GradOutput, ctx.Input(0)], "grad." + ctx.Input(0).Name, null)];
+        [ctx.Builder.Apply(new CosGradOp(), [ctx.GradOutputOrOne(), ctx.Input(0)], "grad." + ctx.Input(0).Name, null)];
 }
 
 /// <summary>dx = dy · (−sin x), from the forward input.</summary>
@@ -128,7 +128,7 @@ public sealed class PowOp(float exponent) : UnaryElementwiseOp
     protected override T Apply<T>(T x) => T.Pow(x, T.CreateChecked(Exponent));
 
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
-        [ctx.Builder.Apply(new PowGradOp(Exponent), [ctx.GradOutput, ctx.Input(0)], "grad." + ctx.Input(0).Name, null)];
+        [ctx.Builder.Apply(new PowGradOp(Exponent), [ctx.GradOutputOrOne(), ctx.Input(0)], "grad." + ctx.Input(0).Name, null)];
 }
 
 /// <summary>dx = dy · (p · x^(p−1)), from the forward input.</summary>

@@ -38,13 +38,15 @@ public static class OptimizerBuilder
             {
                 if (param.Role != TensorRole.Parameter)
                     throw new ArgumentException($"'{param.Name}' is not a trainable parameter", nameof(gradients));
-                g.CurrentSource = param.Source;
+                // The caller's position (e.g. the optimizer's in the model file) wins over the layer's.
+                var source = previousSource ?? param.Source;
+                g.CurrentSource = source;
                 var states = op.StateSuffixes.Select(suffix => g.State(param.Name + suffix, param.Shape)).ToArray();
                 Tensor[] inputs = [param, grad, .. states];
                 if (op.InferShape(inputs.Select(t => t.Shape).ToArray(), out var error) is null)
                     throw new GraphBuildException(new Diagnostic(GraphBuilder.ShapeMismatchCode, Severity.Error,
-                        $"{op.Name} of '{param.Name}' {param.Shape}: {error}", param.Source));
-                nodes.Add(g.ApplyUpdate(op, inputs, [param, .. states], param.Source));
+                        $"{op.Name} of '{param.Name}' {param.Shape}: {error}", source));
+                nodes.Add(g.ApplyUpdate(op, inputs, [param, .. states], source));
             }
         }
         finally

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Autodiff.Engine.Autodiff;
 using Autodiff.Engine.Graph;
@@ -40,7 +41,7 @@ public class OptimizerKernelTests
     [MemberData(nameof(Cases))]
     public void Kernels_match_the_float_interpreter(string name)
     {
-        Assert.SkipUnless(Gcc.Available, "gcc not found");
+        Assert.True(Gcc.Available, "these tests compile the kernels with gcc, which is not on PATH");
         var (settings, l2) = Case(name);
 
         var g = new GraphBuilder(batch: 3);
@@ -125,9 +126,13 @@ public class OptimizerKernelTests
         var g = new GraphBuilder();
         var w = g.Param("w", 2, 2);
         var loss = g.MseLoss(g.Linear(g.Input("x", 2), w), g.Target("y", 2));
-        var total = g.WithL2Penalty(loss, [w], 0.1);
-        var e = Assert.Throws<InvalidOperationException>(() => g.Backward(total, [w]));
+        var penalty = g.L2Penalty([w], 0.1);
+        var e = Assert.Throws<InvalidOperationException>(() => g.Backward(penalty, [w]));
         Assert.Contains("differentiate the data loss", e.Message);
+        // The total of the helper is only reported, never differentiated; its data loss is.
+        var total = g.WithL2Penalty(loss, [w], 0.1);
+        Assert.NotEqual(loss, total);
+        Assert.Single(g.Backward(loss, [w]));
     }
 
     private static void AssertClose(float[] expected, float[] actual, string what)
@@ -158,13 +163,13 @@ public class OptimizerKernelTests
             foreach (var (p, grad) in gradients[k])
                 sb.AppendLine($"static const float g{k}_{CName(p)}[{grad.Length}] = {{ {Floats(grad)} }};");
         sb.AppendLine("static void print(const char *name, const float *v, int n) { int i; printf(\"%s\", name); for (i = 0; i < n; ++i) printf(\" %.9g\", (double)v[i]); printf(\"\\n\"); }");
-        sb.AppendLine("int main(void) {\n  uint32_t steps_done = 0;\n  float penalty[1];");
-        if (penalty is not null) sb.AppendLine($"  float penalties[{gradients.Count}];");
+        sb.AppendLine("int main(void) {\n  uint32_t steps_done = 0;");
+        if (penalty is not null) sb.AppendLine($"  float penalty[1], penalties[{gradients.Count}];");
         for (var k = 0; k < gradients.Count; k++)
         {
             if (penalty is not null)
             {
-                var writer = new TextWriter(penalty.Producer!, out: "penalty");
+                var writer = new TextWriter(penalty.Producer!, outName: "penalty");
                 penalty.Producer!.Op.Emit(writer);
                 sb.Append(writer.Text).AppendLine($"  penalties[{k}] = penalty[0];");
             }
@@ -191,13 +196,13 @@ public class OptimizerKernelTests
     }
 
     /// <summary>Writes kernel calls against the test program's static arrays.</summary>
-    private sealed class TextWriter(Node node, string? gradientName = null, string? @out = null) : IKernelCallWriter
+    private sealed class TextWriter(Node node, string? gradientName = null, string? outName = null) : IKernelCallWriter
     {
         private readonly StringBuilder _text = new();
         public string Text => _text.ToString();
         public Node Node { get; } = node;
         public string In(int index) => index == 1 && gradientName is not null ? gradientName : CName(Node.Inputs[index]);
-        public string Out => @out ?? throw new InvalidOperationException("no output");
+        public string Out => outName ?? throw new InvalidOperationException("no output");
         public string Ptr(Tensor tensor) => CName(tensor);
         public string Scratch => throw new InvalidOperationException("no scratch");
         public string StepCounter => "steps_done";
@@ -223,12 +228,15 @@ public class OptimizerKernelTests
         private static bool Which(string tool) =>
             (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, tool)));
 
-        private static string KernelDirectory()
+        // Searched from the test binaries and from this source file, so that builds with a separate
+        // artifacts path still find the checkout.
+        private static string KernelDirectory([CallerFilePath] string sourceFile = "")
         {
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "kernels", "portable", "optimizers.c")))
-                    return Path.Combine(d.FullName, "kernels", "portable");
-            throw new InvalidOperationException("kernels/portable not found above the test binaries");
+            foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile) ?? "" })
+                for (var d = new DirectoryInfo(start); d is not null && start != ""; d = d.Parent)
+                    if (File.Exists(Path.Combine(d.FullName, "kernels", "portable", "optimizers.c")))
+                        return Path.Combine(d.FullName, "kernels", "portable");
+            throw new InvalidOperationException("kernels/portable not found above the test binaries or the test sources");
         }
 
         /// <summary>Compiles and runs a program against optimizers.c; returns its printed arrays by name.</summary>

@@ -1,0 +1,89 @@
+// Prints the engine's figures (not a test: nothing here passes or fails on time).
+//   dotnet run -c Release --project bench/Autodiff.Bench [-- --board stm32f4]
+// 1. how long loading and differentiating takes, for the seed's MNIST MLP and a 200-layer MLP;
+// 2. for every sample and test model: arena bytes, the lower bound, the bytes of a plan that
+//    stores every gradient, the bytes of a plan that never reuses memory, and generation time.
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Autodiff.Engine;
+using Autodiff.Engine.Boards;
+using Autodiff.Engine.Diagnostics;
+using Autodiff.Engine.Lowering;
+using Autodiff.Engine.Model;
+using Autodiff.Engine.Planning;
+
+var root = FindRoot();
+var boardName = args.SkipWhile(a => a != "--board").Skip(1).FirstOrDefault() ?? "stm32f4";
+var board = BoardCatalog.Load(Path.Combine(root, "sdk", "Autodiff.Sdk", "boards"), boardName, new DiagnosticBag())
+            ?? throw new InvalidOperationException($"board {boardName} not found");
+
+Console.WriteLine("== Engine: load + differentiate (median of 15 runs after 3 warm-ups) ==");
+var mnist = Path.Combine(root, "tests", "Autodiff.Engine.Tests", "Models", "good", "mnist_mlp.yaml");
+var deep = Path.Combine(Path.GetTempPath(), "autodiff-bench-mlp200.yaml");
+File.WriteAllText(deep, DeepMlp(200));
+foreach (var (label, path) in new[] { ("mnist_mlp (784-32-10)", mnist), ("mlp200 (200 linear layers)", deep) })
+{
+    var load = Median(() => ModelLoader.Load(path, new DiagnosticBag()));
+    var spec = ModelLoader.Load(path, new DiagnosticBag())!;
+    var lower = Median(() => ModelLowering.Lower(spec, new DiagnosticBag()));
+    var training = ModelLowering.Lower(spec, new DiagnosticBag())!;
+    var plan = Median(() => MemoryPlanner.Plan(training, PlanOptions.Default));
+    Console.WriteLine($"{label,-28} load {Ms(load)}  lower+differentiate {Ms(lower)}  plan {Ms(plan)}  nodes {training.Graph.Nodes.Count}");
+}
+
+Console.WriteLine();
+Console.WriteLine($"== Memory plans on {board.Name} (bytes) ==");
+Console.WriteLine($"{"model",-22}{"arena",10}{"lower bd",10}{"ratio",7}{"all grads",11}{"no reuse",11}{"generate ms",13}");
+var models = Directory.EnumerateFiles(Path.Combine(root, "tests", "Autodiff.Engine.Tests", "Models", "good"), "*.yaml")
+    .Concat(Directory.Exists(Path.Combine(root, "samples")) ? Directory.EnumerateFiles(Path.Combine(root, "samples"), "*.yaml", SearchOption.AllDirectories) : [])
+    .Order(StringComparer.Ordinal);
+foreach (var path in models)
+{
+    var diagnostics = new DiagnosticBag();
+    Autodiff.Engine.Autodiff.TrainingGraph? training;
+    MemoryPlan? plan;
+    try { (training, plan) = ModelCompiler.Plan(path, diagnostics); }
+    catch (Exception e) { Console.WriteLine($"{Path.GetFileNameWithoutExtension(path),-22} failed: {e.Message}"); continue; }
+    if (training is null || plan is null)
+    {
+        Console.WriteLine($"{Path.GetFileNameWithoutExtension(path),-22} skipped: {diagnostics.Items.FirstOrDefault()?.Message}");
+        continue;
+    }
+    var allGradients = MemoryPlanner.Plan(training, new PlanOptions(FuseUpdates: false));
+    var noReuse = MemoryPlanner.Plan(training, new PlanOptions(FuseUpdates: false, InPlace: false)).NoReuseBytes;
+    var generate = Median(() => ModelCompiler.Compile(new CompileRequest(path, board, KernelChoice.Portable, RamBudget: long.MaxValue)));
+    Console.WriteLine($"{Path.GetFileNameWithoutExtension(path),-22}{plan.ArenaBytes,10}{plan.LowerBoundBytes,10}" +
+                      $"{(double)plan.ArenaBytes / Math.Max(plan.LowerBoundBytes, 1),7:0.000}{allGradients.ArenaBytes,11}{noReuse,11}{Ms(generate),13}");
+}
+
+static TimeSpan Median(Func<object?> action)
+{
+    for (var i = 0; i < 3; i++) action();
+    var times = new List<TimeSpan>();
+    for (var i = 0; i < 15; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        action();
+        times.Add(sw.Elapsed);
+    }
+    times.Sort();
+    return times[times.Count / 2];
+}
+
+static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0.00", CultureInfo.InvariantCulture) + " ms";
+
+static string DeepMlp(int layers)
+{
+    var sb = new StringBuilder("autodiff: 1\nname: mlp200\ninputs:\n  x: [64]\n  y: [10]\nbatch: 1\nlayers:\n");
+    for (var i = 0; i < layers - 1; i++) sb.Append("  - linear: { units: 64 }\n  - relu\n");
+    sb.Append("  - linear: { units: 10 }\nloss: { cross_entropy: { target: y } }\noptimizer: { sgd: { lr: 0.01 } }\n");
+    return sb.ToString();
+}
+
+static string FindRoot()
+{
+    for (var d = new DirectoryInfo(Environment.CurrentDirectory); d is not null; d = d.Parent)
+        if (File.Exists(Path.Combine(d.FullName, "Autodiff.sln"))) return d.FullName;
+    throw new InvalidOperationException("run the benchmark from inside the repository");
+}

@@ -1,0 +1,82 @@
+/* Trains the generated `moons` model on the device and exits with 0 only when it classifies
+   held-out points well enough, so `dotnet build -t:Run` fails when training does not work. */
+#include <stdio.h>
+
+#include "moons.h"
+#include "moons_data.h"
+
+#define TRAIN_COUNT 256
+#define TEST_COUNT 128
+#define EPOCHS 60
+#define NOISE 0.1f
+#define REQUIRED_ACCURACY 0.90f
+
+#if TRAIN_COUNT % moons_BATCH != 0 || TEST_COUNT % moons_BATCH != 0
+#error "sample counts must be multiples of the model's batch size"
+#endif
+
+static float train_points[TRAIN_COUNT * moons_INPUT_SIZE];
+static float train_labels[TRAIN_COUNT * moons_TARGET_SIZE];
+static float test_points[TEST_COUNT * moons_INPUT_SIZE];
+static float test_labels[TEST_COUNT * moons_TARGET_SIZE];
+
+/* Index of the largest of `count` values. */
+static int argmax(const float *values, int count)
+{
+    int best = 0;
+    int i;
+    for (i = 1; i < count; i++) {
+        if (values[i] > values[best]) best = i;
+    }
+    return best;
+}
+
+/* One pass over the training set in batches; returns the mean batch loss. */
+static float train_epoch(void)
+{
+    float total = 0.0f;
+    int start;
+    for (start = 0; start < TRAIN_COUNT; start += moons_BATCH) {
+        total += moons_train_step(&train_points[start * moons_INPUT_SIZE], &train_labels[start * moons_TARGET_SIZE]);
+    }
+    return total / (float)(TRAIN_COUNT / moons_BATCH);
+}
+
+/* Fraction of held-out points whose predicted class matches their label. */
+static float test_accuracy(void)
+{
+    static float out[moons_BATCH * moons_OUTPUT_SIZE];
+    int correct = 0;
+    int start;
+    int i;
+    for (start = 0; start < TEST_COUNT; start += moons_BATCH) {
+        moons_predict(&test_points[start * moons_INPUT_SIZE], out);
+        for (i = 0; i < moons_BATCH; i++) {
+            int predicted = argmax(&out[i * moons_OUTPUT_SIZE], moons_OUTPUT_SIZE);
+            int expected = argmax(&test_labels[(start + i) * moons_TARGET_SIZE], moons_TARGET_SIZE);
+            if (predicted == expected) correct++;
+        }
+    }
+    return (float)correct / (float)TEST_COUNT;
+}
+
+int main(void)
+{
+    int epoch;
+    float accuracy;
+
+    moons_generate(train_points, train_labels, TRAIN_COUNT, NOISE, 12345u);
+    moons_generate(test_points, test_labels, TEST_COUNT, NOISE, 67890u);
+    moons_init();
+
+    printf("two moons: %d training and %d test points, batch %d, arena %u bytes\n",
+           TRAIN_COUNT, TEST_COUNT, moons_BATCH, (unsigned)moons_ARENA_BYTES);
+    for (epoch = 1; epoch <= EPOCHS; epoch++) {
+        float loss = train_epoch();
+        if (epoch == 1 || epoch % 10 == 0) printf("epoch %3d  loss %.4f\n", epoch, (double)loss);
+    }
+
+    accuracy = test_accuracy();
+    printf("held-out accuracy %.1f%% (need %.0f%%)\n", (double)(100.0f * accuracy), (double)(100.0f * REQUIRED_ACCURACY));
+    return accuracy >= REQUIRED_ACCURACY ? 0 : 1;
+}
