@@ -4,7 +4,7 @@ namespace Autodiff.Engine.Model;
 /// Every diagnostic the model front end reports: AD1xxx for the model file itself, AD2xxx for
 /// the name graph it describes (DESIGN §8). One code per rule, so tests and users can tell the
 /// rules apart; <see cref="Descriptions"/> is the catalog printed in documentation.
-/// Shape rules that need the lowered graph report their own AD2xxx codes from the graph stage.
+/// Name-graph rules use AD2101 and up; AD2001–AD2099 belong to the shape rules of graph lowering.
 /// </summary>
 public static class ModelDiagnosticCodes
 {
@@ -90,19 +90,19 @@ public static class ModelDiagnosticCodes
     public const string ConflictingArguments = "AD1039";
 
     /// <summary>A name in <c>in:</c> (of a layer or the loss) is neither an input nor a layer name.</summary>
-    public const string UnknownTensor = "AD2001";
+    public const string UnknownTensor = "AD2101";
     /// <summary>A tensor name is defined twice (two layers, or a layer and an input).</summary>
-    public const string DuplicateTensor = "AD2002";
+    public const string DuplicateTensor = "AD2102";
     /// <summary>Layers read each other's outputs in a cycle.</summary>
-    public const string Cycle = "AD2003";
+    public const string Cycle = "AD2103";
     /// <summary>Warning: a layer's output reaches neither the loss nor the model output.</summary>
-    public const string UnusedLayer = "AD2004";
+    public const string UnusedLayer = "AD2104";
     /// <summary>Warning: an input is read by no layer and is not the loss target.</summary>
-    public const string UnusedInput = "AD2005";
+    public const string UnusedInput = "AD2105";
     /// <summary>A layer without <c>in:</c> has no previous output to read (every input is a loss target).</summary>
-    public const string NoPreviousOutput = "AD2006";
+    public const string NoPreviousOutput = "AD2106";
     /// <summary>The loss reads a model input directly instead of a layer output.</summary>
-    public const string LossReadsInput = "AD2007";
+    public const string LossReadsInput = "AD2107";
 
     /// <summary>One line per code, for documentation and for tests that check the catalog is complete.</summary>
     public static IReadOnlyDictionary<string, string> Descriptions { get; } = new SortedDictionary<string, string>

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test project of the solution and ends with one line: "N passed, N failed".
+# Extra arguments go to `dotnet test` (e.g. --filter).
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+dotnet test Autodiff.sln -c Release --nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# One summary line per test project: "Passed!  - Failed: 0, Passed: 9, Skipped: 0, Total: 9, ..."
+count() { grep -E '^(Passed|Failed)! +- ' "$log" | grep -Eo "$1: +[0-9]+" | awk '{ n += $2 } END { print n + 0 }'; }
+passed=$(count Passed)
+failed=$(count Failed)
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    failed=1   # the build or a test host failed before any test could report
+fi
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
