@@ -6,7 +6,11 @@ namespace Autodiff.Engine;
 /// <summary>Which kernel implementation the generated C is linked against (DESIGN §7).</summary>
 public enum KernelChoice { Auto, Portable, Cmsis }
 
-/// <summary>Everything the engine needs to turn one model file into C for one board.</summary>
+/// <summary>
+/// Everything the engine needs to turn one model file into C for one board. Empty CMSIS roots fall
+/// back to the environment variables <c>CMSIS_NN_ROOT</c>, <c>CMSIS_DSP_ROOT</c>, <c>CMSIS_CORE_ROOT</c>
+/// (see <see cref="CodeGen.CmsisRoots"/>).
+/// </summary>
 public sealed record CompileRequest(
     string ModelPath,
     BoardSpec Board,
@@ -14,7 +18,17 @@ public sealed record CompileRequest(
     long? RamBudget = null,
     long? RamReserve = null,
     string? CmsisNnRoot = null,
-    string? CmsisDspRoot = null);
+    string? CmsisDspRoot = null)
+{
+    /// <summary>The CMSIS Core include folder (holds <c>cmsis_compiler.h</c>); by default found beside the DSP root.</summary>
+    public string? CmsisCoreRoot { get; init; }
+
+    /// <summary>
+    /// The SDK's <c>kernels</c> folder (with <c>portable/</c> and <c>cmsis/</c>), which tells which
+    /// families have CMSIS implementations; by default the one beside the engine assembly.
+    /// </summary>
+    public string? KernelsDirectory { get; init; }
+}
 
 /// <summary>A file the engine produced; <see cref="RelativePath"/> is relative to the output folder.</summary>
 public sealed record GeneratedFile(string RelativePath, string Content);
@@ -32,4 +46,14 @@ public sealed record CompileResult(
     IReadOnlyList<string> KernelSources)
 {
     public bool Succeeded => Diagnostics.All(d => !d.IsError);
+
+    /// <summary>
+    /// Include folders the kernel sources need beyond the kernels' own (CMSIS-NN <c>Include</c>, CMSIS-DSP
+    /// <c>Include</c> and <c>PrivateInclude</c>, CMSIS Core include), absolute; empty with portable kernels.
+    /// Best passed as <c>-isystem</c> so warnings in CMSIS headers do not fail strict builds.
+    /// </summary>
+    public IReadOnlyList<string> IncludeDirectories { get; init; } = [];
+
+    /// <summary>Preprocessor definitions (<c>NAME</c> or <c>NAME=VALUE</c>) for every C file of the firmware; empty with portable kernels.</summary>
+    public IReadOnlyList<string> Defines { get; init; } = [];
 }

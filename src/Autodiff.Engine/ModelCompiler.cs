@@ -52,12 +52,18 @@ public static class ModelCompiler
             return Failed(diagnostics, inputs);
         }
 
-        var kernels = KernelSelection.Select(plan, board, request.Kernels, diagnostics, spec.Name.Location);
+        var cmsis = request.Kernels == KernelChoice.Portable ? CmsisRoots.None
+            : CmsisRoots.Find(request.CmsisDspRoot, request.CmsisNnRoot, request.CmsisCoreRoot);
+        var kernels = KernelSelection.Select(plan, board, request.Kernels, diagnostics, spec.Name.Location, cmsis, request.KernelsDirectory);
         if (diagnostics.HasErrors) return Failed(diagnostics, inputs);
 
         var files = ModelEmitter.Emit(training, plan, request.ModelPath);
         var report = PlanReport.Lines(training.Name, board, budget, plan, kernels);
-        return new CompileResult(diagnostics.Items, files, training.Name, report, inputs, kernels.Sources);
+        return new CompileResult(diagnostics.Items, files, training.Name, report, inputs, kernels.Sources)
+        {
+            IncludeDirectories = kernels.IncludeDirectories,
+            Defines = kernels.Defines,
+        };
     }
 
     private static CompileResult Failed(DiagnosticBag diagnostics, IReadOnlyList<string> inputs) =>

@@ -6,30 +6,207 @@ namespace Autodiff.Engine.CodeGen;
 
 /// <summary>Which implementation each kernel family gets, and the C sources that implies.</summary>
 /// <param name="Families">Kernel family → "portable" or "cmsis", in name order.</param>
-/// <param name="Sources">Kernel sources to compile, relative to the SDK's kernels folder or absolute (CMSIS).</param>
+/// <param name="Sources">
+/// Kernel sources to compile: the family files relative to the SDK's kernels folder
+/// (<c>portable/linear.c</c>, <c>cmsis/linear.c</c>), then the CMSIS sources those need, as absolute paths.
+/// </param>
 public sealed record KernelSelection(IReadOnlyDictionary<string, string> Families, IReadOnlyList<string> Sources)
 {
     public const string Portable = "portable";
     public const string Cmsis = "cmsis";
 
+    /// <summary>Kernels and CMSIS diagnostics (DESIGN §8).</summary>
+    public const string CmsisNotFoundCode = "AD5001";
+    public const string BoardWithoutDspCode = "AD5002";
+    public const string HowToEnableCmsisCode = "AD5003";
+    public const string CmsisFileMissingCode = "AD5004";
+    public const string KernelsFolderCode = "AD5005";
+
+    /// <summary>Include folders the CMSIS sources and the cmsis family files need (absolute), in a fixed order.</summary>
+    public IReadOnlyList<string> IncludeDirectories { get; init; } = [];
+
+    /// <summary>Preprocessor definitions (<c>NAME</c> or <c>NAME=VALUE</c>) the CMSIS sources need; the same for every C file.</summary>
+    public IReadOnlyList<string> Defines { get; init; } = [];
+
+    /// <summary>The implementation chosen for <paramref name="family"/>, or null when the plan does not use it.</summary>
+    public string? Of(string family) => Families.TryGetValue(family, out var choice) ? choice : null;
+
     public static IReadOnlyList<string> FamiliesOf(MemoryPlan plan) =>
         plan.Steps.SelectMany(s => s.Nodes).Select(n => n.Op.KernelFamily).Distinct().Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>
-    /// Portable kernels for every family the plan uses. (CMSIS selection plugs in here: per family,
-    /// when the board has DSP/MVE and CMSIS sources are supplied.)
+    /// The kernels folder of the installed SDK or of the repository: the first <c>kernels/</c> holding
+    /// <c>portable/autodiff_kernels.h</c> in the engine assembly's folder or one of its ancestors
+    /// (the SDK package keeps the engine in <c>tasks/net10.0/</c> and the kernels in <c>kernels/</c>).
+    /// Null when there is none.
     /// </summary>
-    public static KernelSelection Select(MemoryPlan plan, BoardSpec board, KernelChoice choice, DiagnosticBag diagnostics, SourceLocation? at)
+    public static string? DefaultKernelsDirectory { get; } = FindKernelsDirectory(AppContext.BaseDirectory, typeof(KernelSelection).Assembly.Location);
+
+    /// <summary>
+    /// Chooses per kernel family (DESIGN §7). <c>portable</c>: portable everywhere. <c>cmsis</c> and
+    /// <c>auto</c>: on a board with the DSP or MVE extension, the CMSIS implementation for every family
+    /// that has one (<c>kernels/cmsis/&lt;family&gt;.c</c> with its <c>.cmsis</c> list) whose CMSIS
+    /// sources are found, portable for the rest. <c>cmsis</c> is an error on a board without DSP/MVE
+    /// (AD5002) and when a needed CMSIS tree is missing (AD5001); <c>auto</c> then quietly takes the
+    /// portable kernels, saying once (AD5003, info) how to enable CMSIS on a board that could use it.
+    /// </summary>
+    public static KernelSelection Select(MemoryPlan plan, BoardSpec board, KernelChoice choice, DiagnosticBag diagnostics, SourceLocation? at,
+        CmsisRoots? cmsis = null, string? kernelsDirectory = null)
     {
         var families = FamiliesOf(plan);
-        var map = families.ToDictionary(f => f, _ => Portable);
-        var sources = families.Select(f => $"{Portable}/{f}.c").ToList();
-        return new KernelSelection(map, sources);
+        if (choice == KernelChoice.Portable) return AllPortable(families);
+
+        var boardCanUseCmsis = board.Toolchain != BoardToolchain.Host && (board.HasDsp || board.HasMve);
+        if (!boardCanUseCmsis)
+        {
+            if (choice == KernelChoice.Cmsis)
+            {
+                var what = board.Toolchain == BoardToolchain.Host ? "the host build" : $"its core ({board.Cpu ?? "unknown"})";
+                diagnostics.Error(BoardWithoutDspCode,
+                    $"AutodiffKernels=cmsis needs a Cortex-M core with the DSP or MVE extension, but board '{board.Name}' has neither ({what}); " +
+                    "use AutodiffKernels=auto or portable for this board", at);
+            }
+            return AllPortable(families);
+        }
+
+        kernelsDirectory ??= DefaultKernelsDirectory;
+        if (kernelsDirectory is null || !File.Exists(Path.Combine(kernelsDirectory, Portable, "autodiff_kernels.h")))
+        {
+            if (choice == KernelChoice.Cmsis)
+                diagnostics.Error(KernelsFolderCode,
+                    $"cannot find the Autodiff kernels folder{(kernelsDirectory is null ? "" : $" '{kernelsDirectory}'")} (it holds portable/autodiff_kernels.h and cmsis/), so no CMSIS kernel can be chosen; " +
+                    "reinstall the Autodiff SDK or set AutodiffKernelsDirectory", at);
+            return AllPortable(families);
+        }
+
+        var roots = cmsis ?? CmsisRoots.None;
+        var available = new List<CmsisFamilyFile>();
+        foreach (var family in families)
+        {
+            var code = Path.Combine(kernelsDirectory, Cmsis, family + ".c");
+            var list = Path.Combine(kernelsDirectory, Cmsis, family + CmsisFamilyFile.Extension);
+            if (!File.Exists(code) || !File.Exists(list)) continue;
+            var parsed = CmsisFamilyFile.Parse(family, File.ReadAllText(list), out var error);
+            if (parsed is null)
+            {
+                diagnostics.Error(KernelsFolderCode, $"'{list}' is not a valid CMSIS source list: {error}", at);
+                return AllPortable(families);
+            }
+            available.Add(parsed);
+        }
+
+        var chosen = new List<CmsisFamilyFile>();
+        var missingRoots = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var family in available)
+        {
+            var lacks = MissingRoots(family, roots);
+            if (lacks.Count > 0)
+            {
+                missingRoots.UnionWith(lacks);
+                continue;
+            }
+            var missingFile = family.DspSources.Select(s => Path.Combine(roots.Dsp!, s))
+                .Concat(family.NnSources.Select(s => Path.Combine(roots.Nn!, s)))
+                .FirstOrDefault(p => !File.Exists(p));
+            if (missingFile is not null)
+            {
+                if (choice == KernelChoice.Cmsis)
+                    diagnostics.Error(CmsisFileMissingCode,
+                        $"the CMSIS kernels for '{family.Family}' need '{missingFile}', which this CMSIS tree does not have; " +
+                        "use a current CMSIS-DSP / CMSIS-NN release or AutodiffKernels=auto", at);
+                else
+                    diagnostics.Info(CmsisFileMissingCode,
+                        $"portable kernels for '{family.Family}': the CMSIS tree lacks '{missingFile}'", at);
+                continue;
+            }
+            chosen.Add(family);
+        }
+
+        if (missingRoots.Count > 0)
+        {
+            var names = string.Join(", ", available.Where(f => MissingRoots(f, roots).Count > 0).Select(f => f.Family));
+            var how = HowToSet(missingRoots);
+            if (choice == KernelChoice.Cmsis)
+                diagnostics.Error(CmsisNotFoundCode,
+                    $"AutodiffKernels=cmsis, but the CMSIS sources for {names} were not found: {how}", at);
+            else
+                diagnostics.Info(HowToEnableCmsisCode,
+                    $"board '{board.Name}' can use CMSIS kernels for {names} but CMSIS was not found, so portable kernels are used; to enable CMSIS, {how}", at);
+        }
+
+        return Build(families, chosen, roots);
     }
 
     public string Summary()
     {
-        var counts = Families.Values.GroupBy(v => v).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}");
+        var counts = Families.GroupBy(kv => kv.Value).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}");
         return string.Join(", ", counts);
+    }
+
+    private static KernelSelection AllPortable(IReadOnlyList<string> families) =>
+        new(Map(families, _ => Portable), families.Select(f => $"{Portable}/{f}.c").ToArray());
+
+    private static SortedDictionary<string, string> Map(IEnumerable<string> families, Func<string, string> choice) =>
+        new(families.ToDictionary(f => f, choice), StringComparer.Ordinal);
+
+    private static KernelSelection Build(IReadOnlyList<string> families, IReadOnlyList<CmsisFamilyFile> chosen, CmsisRoots roots)
+    {
+        var byName = chosen.ToDictionary(f => f.Family);
+        var map = Map(families, f => byName.ContainsKey(f) ? Cmsis : Portable);
+        var sources = map.Select(kv => $"{kv.Value}/{kv.Key}.c").ToList();
+        var cmsisSources = new SortedSet<string>(StringComparer.Ordinal);
+        var defines = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var f in chosen)
+        {
+            foreach (var s in f.DspSources) cmsisSources.Add(Path.GetFullPath(Path.Combine(roots.Dsp!, s)));
+            foreach (var s in f.NnSources) cmsisSources.Add(Path.GetFullPath(Path.Combine(roots.Nn!, s)));
+            defines.UnionWith(f.Defines);
+        }
+        sources.AddRange(cmsisSources);
+
+        var includes = new List<string>();
+        if (chosen.Any(f => f.NeedsNn)) includes.Add(Path.Combine(roots.Nn!, "Include"));
+        if (chosen.Any(f => f.NeedsDsp))
+        {
+            includes.Add(Path.Combine(roots.Dsp!, "Include"));
+            includes.Add(Path.Combine(roots.Dsp!, "PrivateInclude"));
+        }
+        if (chosen.Count > 0) includes.Add(roots.Core!);
+
+        return new KernelSelection(map, sources) { IncludeDirectories = includes, Defines = defines.ToArray() };
+    }
+
+    /// <summary>The settings that would supply the CMSIS trees a family needs but that were not found.</summary>
+    private static List<string> MissingRoots(CmsisFamilyFile family, CmsisRoots roots)
+    {
+        var missing = new List<string>();
+        if (family.NeedsDsp && roots.Dsp is null) missing.Add(CmsisRoots.DspProperty);
+        if (family.NeedsNn && roots.Nn is null) missing.Add(CmsisRoots.NnProperty);
+        if ((family.NeedsDsp || family.NeedsNn) && roots.Core is null && (roots.Dsp is not null || roots.Nn is not null))
+            missing.Add(CmsisRoots.CoreProperty);
+        return missing;
+    }
+
+    private static string HowToSet(IEnumerable<string> properties) =>
+        string.Join("; ", properties.Select(p => p switch
+        {
+            CmsisRoots.DspProperty => $"set {CmsisRoots.DspProperty} (or the environment variable {CmsisRoots.DspVariable}) to a CMSIS-DSP checkout (the folder with Include/arm_math.h)",
+            CmsisRoots.NnProperty => $"set {CmsisRoots.NnProperty} (or the environment variable {CmsisRoots.NnVariable}) to a CMSIS-NN checkout (the folder with Include/arm_nnfunctions.h)",
+            _ => $"set {CmsisRoots.CoreProperty} (or the environment variable {CmsisRoots.CoreVariable}) to the CMSIS Core include folder (the one with cmsis_compiler.h, CMSIS_6/CMSIS/Core/Include)",
+        }));
+
+    private static string? FindKernelsDirectory(params string?[] starts)
+    {
+        foreach (var start in starts)
+        {
+            if (string.IsNullOrEmpty(start)) continue;
+            var dir = Directory.Exists(start) ? start : Path.GetDirectoryName(start);
+            for (var depth = 0; dir is not null && depth < 8; depth++, dir = Path.GetDirectoryName(dir))
+            {
+                var candidate = Path.Combine(dir, "kernels");
+                if (File.Exists(Path.Combine(candidate, Portable, "autodiff_kernels.h"))) return candidate;
+            }
+        }
+        return null;
     }
 }

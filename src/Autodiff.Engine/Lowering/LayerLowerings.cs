@@ -34,7 +34,27 @@ internal static class LayerLowerings
             ["sqrt"] = c => c.Builder.Apply(new SqrtOp(), c.X),
             ["sin"] = c => c.Builder.Apply(new SinOp(), c.X),
             ["cos"] = c => c.Builder.Apply(new CosOp(), c.X),
+            ["pow"] = c => c.Builder.Apply(new PowOp((float)c.Args.Float("exponent", 1, c.Diagnostics)), c.X),
+            ["matmul"] = c => c.Builder.MatMul(c.Operands[0], c.Operands[1]),
+            ["transpose"] = c => c.Builder.Apply(new TransposeOp(PerSampleList(c, "perm") is { } perm ? TransposeOp.FromPerSample(perm) : null), c.X),
+            ["sum"] = c => c.Builder.Sum(c.X, ReducedAxes(c), KeepDims(c)),
+            ["mean"] = c => c.Builder.Mean(c.X, ReducedAxes(c), KeepDims(c)),
+            ["max"] = c => c.Builder.Max(c.X, ReducedAxes(c), KeepDims(c)),
+            ["flatten"] = c => c.Builder.Flatten(c.X),
+            ["reshape"] = c => c.Builder.Reshape(c.X, PerSampleList(c, "shape")?.ToArray() ?? []),
+            ["broadcast"] = c => c.Builder.Broadcast(c.X, PerSampleList(c, "shape")?.ToArray() ?? []),
+            ["squeeze"] = c => c.Builder.Squeeze(c.X, PerSampleList(c, "axes") is { } axes ? ReductionAxes.FromPerSample(axes) : []),
+            ["unsqueeze"] = c => c.Builder.Unsqueeze(c.X, ReductionAxes.FromPerSample(PerSampleList(c, "axes") ?? [])),
         };
+
+    private static IReadOnlyList<int>? PerSampleList(LayerContext c, string name) =>
+        c.Args.Has(name) ? c.Args.IntList(name, c.Diagnostics, allowScalar: true) : null;
+
+    /// <summary>The reduced axes as full-tensor axes; without <c>axes:</c>, every per-sample axis (never the batch).</summary>
+    private static int[] ReducedAxes(LayerContext c) =>
+        PerSampleList(c, "axes") is { } axes ? ReductionAxes.FromPerSample(axes) : Enumerable.Range(1, c.X.Shape.Rank - 1).ToArray();
+
+    private static bool KeepDims(LayerContext c) => c.Args.Bool("keepdims", false, c.Diagnostics);
 
     private static Tensor Linear(LayerContext c)
     {

@@ -149,7 +149,7 @@ internal static class LayerReader
             {
                 var dims = new List<int>();
                 foreach (var item in value.Items!)
-                    dims.Add(ScalarText.TryInt(item.Text ?? "", out var d) == ScalarText.IntResult.Ok && d is > 0 and <= int.MaxValue ? (int)d : 0);
+                    dims.Add(ScalarText.TryInt(item.Text ?? "", out var d) == ScalarText.IntResult.Ok && d is >= int.MinValue and <= int.MaxValue ? (int)d : 0);
                 SizeLimits.Check(dims, value.Items.Select(i => i.Location).ToList(), batch, $"{kind.Keyword} '{rule.Name}'", diags);
             }
         }

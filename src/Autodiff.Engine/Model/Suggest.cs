@@ -18,8 +18,9 @@ internal static class Suggest
             }
         }
         // Allow roughly one edit per three characters, at least one: "unit"→"units", "lienar"→"linear".
+        // A suggestion must keep part of the word: 'x' for 'xx', but not 'a' for '3'.
         var allowed = Math.Max(1, Math.Min(word.Length, best?.Length ?? 0) / 3);
-        return best is not null && bestDistance <= allowed ? best : null;
+        return best is not null && bestDistance <= allowed && bestDistance < word.Length ? best : null;
     }
 
     /// <summary>"; did you mean 'x'?" or empty.</summary>

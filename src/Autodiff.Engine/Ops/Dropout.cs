@@ -89,7 +89,7 @@ public abstract class DropoutOpBase : Op
 }
 
 /// <summary>Dropout of probability <see cref="DropoutOpBase.P"/>; the identity in prediction.</summary>
-public sealed class DropoutOp(double p, uint seed) : DropoutOpBase(p, seed), IPredictionIdentity
+public sealed class DropoutOp(double p, uint seed) : DropoutOpBase(p, seed), IPredictionIdentity, IPredictionEmitter
 {
     public override string Name => "dropout";
 
@@ -106,6 +106,10 @@ public sealed class DropoutOp(double p, uint seed) : DropoutOpBase(p, seed), IPr
 
     /// <summary>The training-step call; prediction code skips it (see <see cref="IPredictionIdentity"/>).</summary>
     public override void Emit(IKernelCallWriter c) => EmitKernel(c, "ad_dropout_f32");
+
+    /// <summary>In prediction the same kernel with threshold 0 and scale 1 keeps every element: a copy.</summary>
+    public void EmitForPrediction(IKernelCallWriter c) =>
+        c.Call("ad_dropout_f32", c.In(0), c.Out, c.Node.Out.Shape.Count, $"{Seed}u", c.StepCounter, "0u", 1.0f);
 }
 
 /// <summary>dx = mask ⊙ dy · scale, with the forward pass's mask recomputed. Input: dy.</summary>

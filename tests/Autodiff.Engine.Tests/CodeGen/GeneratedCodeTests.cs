@@ -15,10 +15,10 @@ public class GeneratedCodeTests
 {
     public static TheoryData<string> Models => new()
     {
-        "mnist_mlp", "adam_mlp", "conv_momentum", "residual_rmsprop", "bce", "hinge", "tensor_ops",
+        "mnist_mlp", "adam_mlp", "conv_momentum", "residual_rmsprop", "bce", "hinge", "frozen_weights", "tensor_chain",
     };
 
-    public static string ModelPath(string name) => Path.Combine(AppContext.BaseDirectory, "Models", "good", name + ".yaml");
+    public static string ModelPath(string name) => global::Autodiff.Engine.Tests.Model.GoodModels.PathOf(name + ".yaml");
 
     [Theory]
     [MemberData(nameof(Models))]

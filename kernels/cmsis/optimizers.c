@@ -1,0 +1,153 @@
+/*
+ * optimizers.c - optimizer updates, learning-rate schedules and the L2 penalty on CMSIS-DSP.
+ * Same functions and semantics as kernels/portable/optimizers.c (PyTorch's formulas, the
+ * gradient regularised as d = g + 2*l2*w, then d += weight_decay*w).
+ *
+ * SGD with momentum, weight decay or L2 runs as vector passes (arm_scale_f32, arm_add_f32,
+ * arm_copy_f32) over chunks of AD_CHUNK elements held on the stack; each pass evaluates the same
+ * float expression as the portable loop, so the results are the same. Plain SGD (w -= lr*g) is a
+ * single unrolled pass in C, which takes fewer instructions than scale-then-add. Adam and RMSprop need a square root per element, which
+ * CMSIS-DSP has no vector function for; they are plain C. The L2 penalty's sum of squares is
+ * arm_power_f32.
+ */
+#include "autodiff_kernels.h"
+
+#include <math.h>
+
+#include "arm_math.h"
+
+/* Elements per vector pass; two chunks of this size live on the stack during an SGD update. */
+#define AD_CHUNK 64u
+
+/* C99 has no M_PI. */
+#define AD_PI 3.14159265358979323846
+
+/* The learning rate after `step` completed steps for schedule `kind` (AD_LR_*), in double. */
+float ad_lr_schedule_f32(uint32_t kind, double base_lr, double gamma, uint32_t period,
+                         double eta_min, uint32_t step)
+{
+    if (kind == AD_LR_STEP) return (float)(base_lr * pow(gamma, (double)(step / period)));
+    if (kind == AD_LR_EXPONENTIAL) return (float)(base_lr * pow(gamma, (double)step));
+    if (kind == AD_LR_COSINE) {
+        if (step >= period) return (float)eta_min;
+        return (float)(eta_min + (base_lr - eta_min) * (1.0 + cos(AD_PI * (double)step / (double)period)) / 2.0);
+    }
+    return (float)base_lr;
+}
+
+/* SGD on w, g, momentum_buf [n] (momentum_buf non-NULL iff momentum != 0), in place on w and the
+ * buffer; plain SGD in one pass, otherwise as chunks of vector passes:  d = g (+ 2*l2*w) (+ weight_decay*w);
+ * buf = step 0 ? d : momentum*buf + (1 - dampening)*d;  d = nesterov ? d + momentum*buf : buf;
+ * w = w + (-lr)*d. */
+void ad_sgd_f32(float *w, const float *g, float *momentum_buf, uint32_t n, float lr,
+                float momentum, float dampening, int nesterov, float weight_decay, float l2,
+                uint32_t step)
+{
+    float d[AD_CHUNK], t[AD_CHUNK];
+    const float two_l2 = 2.0f * l2;
+    const float keep = 1.0f - dampening;
+    if (!momentum_buf && l2 == 0.0f && weight_decay == 0.0f) {
+        /* Plain SGD, the common case: one pass beats scale-then-add (two passes over a chunk). */
+        uint32_t i = 0;
+        for (; i + 4u <= n; i += 4u) {
+            const float u0 = lr * g[i], u1 = lr * g[i + 1u], u2 = lr * g[i + 2u], u3 = lr * g[i + 3u];
+            w[i] -= u0;
+            w[i + 1u] -= u1;
+            w[i + 2u] -= u2;
+            w[i + 3u] -= u3;
+        }
+        for (; i < n; ++i) w[i] -= lr * g[i];
+        return;
+    }
+    for (uint32_t k = 0; k < n; k += AD_CHUNK) {
+        const uint32_t c = n - k < AD_CHUNK ? n - k : AD_CHUNK;
+        float *wk = w + k;
+        const float *dk = g + k;
+        if (l2 != 0.0f || weight_decay != 0.0f) {
+            if (l2 != 0.0f) {
+                arm_scale_f32(wk, two_l2, t, c);
+                arm_add_f32(dk, t, d, c);
+            } else {
+                arm_copy_f32(dk, d, c);
+            }
+            if (weight_decay != 0.0f) {
+                arm_scale_f32(wk, weight_decay, t, c);
+                arm_add_f32(d, t, d, c);
+            }
+            dk = d;
+        }
+        if (momentum_buf) {
+            float *bk = momentum_buf + k;
+            if (step == 0u) {
+                arm_copy_f32(dk, bk, c);
+            } else {
+                arm_scale_f32(bk, momentum, bk, c);
+                arm_scale_f32(dk, keep, t, c);
+                arm_add_f32(bk, t, bk, c);
+            }
+            if (nesterov) {
+                arm_scale_f32(bk, momentum, t, c);
+                arm_add_f32(dk, t, d, c);
+                dk = d;
+            } else {
+                dk = bk;
+            }
+        }
+        arm_scale_f32(dk, -lr, t, c);
+        arm_add_f32(wk, t, wk, c);
+    }
+}
+
+/* Adam on w, g, m, v [n] in place, t = step + 1 (plain C: needs a square root per element):
+ * m = beta1*m + (1-beta1)*d;  v = beta2*v + (1-beta2)*d*d;
+ * w -= (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps). */
+void ad_adam_f32(float *w, const float *g, float *m, float *v, uint32_t n, float lr,
+                 float beta1, float beta2, float eps, float weight_decay, float l2, uint32_t step)
+{
+    const double t = (double)step + 1.0;
+    const float step_size = (float)((double)lr / (1.0 - pow((double)beta1, t)));
+    const float root_bias2 = (float)sqrt(1.0 - pow((double)beta2, t));
+    const float two_l2 = 2.0f * l2;
+    const float one_minus_beta1 = 1.0f - beta1;
+    const float one_minus_beta2 = 1.0f - beta2;
+    for (uint32_t i = 0; i < n; ++i) {
+        float d = g[i];
+        if (l2 != 0.0f) d += two_l2 * w[i];
+        if (weight_decay != 0.0f) d += weight_decay * w[i];
+        m[i] = beta1 * m[i] + one_minus_beta1 * d;
+        v[i] = beta2 * v[i] + one_minus_beta2 * d * d;
+        w[i] -= step_size * m[i] / (sqrtf(v[i]) / root_bias2 + eps);
+    }
+}
+
+/* RMSprop (not centered) on w, g, square_avg, momentum_buf [n] in place (plain C: a square root
+ * per element): square_avg = alpha*square_avg + (1-alpha)*d*d;  avg = sqrt(square_avg) + eps;
+ * with momentum_buf: buf = momentum*buf + d/avg, w -= lr*buf; else w -= lr*(d/avg). */
+void ad_rmsprop_f32(float *w, const float *g, float *square_avg, float *momentum_buf, uint32_t n,
+                    float lr, float alpha, float eps, float momentum, float weight_decay, float l2)
+{
+    const float two_l2 = 2.0f * l2;
+    const float one_minus_alpha = 1.0f - alpha;
+    for (uint32_t i = 0; i < n; ++i) {
+        float d = g[i];
+        float avg;
+        if (l2 != 0.0f) d += two_l2 * w[i];
+        if (weight_decay != 0.0f) d += weight_decay * w[i];
+        square_avg[i] = alpha * square_avg[i] + one_minus_alpha * d * d;
+        avg = sqrtf(square_avg[i]) + eps;
+        if (momentum_buf) {
+            momentum_buf[i] = momentum * momentum_buf[i] + d / avg;
+            w[i] -= lr * momentum_buf[i];
+        } else {
+            w[i] -= lr * (d / avg);
+        }
+    }
+}
+
+/* *loss = (accumulate ? *loss : 0) + lambda * sum_i w[i]^2, w [n]; the sum is arm_power_f32. */
+void ad_l2_penalty_f32(const float *w, uint32_t n, float lambda, float *loss, int accumulate)
+{
+    float32_t sum = 0.0f;
+    arm_power_f32(w, n, &sum);
+    *loss = (accumulate ? *loss : 0.0f) + lambda * sum;
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Autodiff.Engine.Autodiff;
+using Autodiff.Engine.Boards;
+using Autodiff.Engine.CodeGen;
+using Autodiff.Engine.Diagnostics;
+using Autodiff.Engine.Planning;
+using Autodiff.Engine.Tests.CodeGen;
+
+namespace Autodiff.Engine.Tests.Kernels;
+
+/// <summary>What a firmware printed, and the instructions counted between the bench markers (null without the counter).</summary>
+public sealed record FirmwareRun(float[] Losses, Dictionary<string, float[]> Parameters, long? Instructions, int Windows, KernelSelection Kernels);
+
+/// <summary>
+/// Builds a test firmware for a QEMU board (stm32f4) with arm-none-eabi-gcc from the generated C, a
+/// driver that trains on fixed data, the kernels the engine selects and the board's startup code,
+/// then runs it in qemu-system-arm with semihosting. CMSIS is found as the SDK finds it
+/// (<c>CMSIS_DSP_ROOT</c>, <c>CMSIS_NN_ROOT</c>, <c>CMSIS_CORE_ROOT</c>).
+/// </summary>
+public static class ArmFirmware
+{
+    public static string KernelsDirectory => Path.Combine(NativeRun.RepositoryRoot, "kernels");
+    public static string BoardsDirectory => Path.Combine(NativeRun.RepositoryRoot, "sdk", "Autodiff.Sdk", "boards");
+    public static string CounterScript => Path.Combine(NativeRun.RepositoryRoot, "bench", "qemu-insn-count", "count.sh");
+
+    public static readonly string[] StrictFlags = ["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-O2"];
+
+    /// <summary>CMSIS from the environment, as the engine resolves it.</summary>
+    public static CmsisRoots Cmsis => CmsisRoots.Find(null, null, null);
+
+    /// <summary>Null when everything needed is here, else the line to print when skipping.</summary>
+    public static string? MissingPrerequisite(bool needsCounter = false)
+    {
+        var cmsis = Cmsis;
+        if (!cmsis.HasDsp)
+            return $"SKIPPED: CMSIS not found; set {CmsisRoots.DspVariable} (CMSIS-DSP checkout) and {CmsisRoots.NnVariable} (CMSIS-NN checkout), " +
+                   $"and {CmsisRoots.CoreVariable} (CMSIS_6/CMSIS/Core/Include) unless a CMSIS_6 checkout sits beside CMSIS-DSP" +
+                   (cmsis.Dsp is not null ? $" (found DSP at {cmsis.Dsp} but no cmsis_compiler.h)" : "");
+        foreach (var tool in new[] { "arm-none-eabi-gcc", "qemu-system-arm" }.Concat(needsCounter ? ["arm-none-eabi-nm", "gcc"] : []))
+            if (!OnPath(tool)) return $"SKIPPED: {tool} not found on PATH (Debian/Ubuntu: gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm)";
+        return null;
+    }
+
+    public static BoardSpec Board(string name)
+    {
+        var bag = new DiagnosticBag();
+        var board = BoardCatalog.Load(BoardsDirectory, name, bag);
+        if (board is null) throw new InvalidOperationException(string.Join("\n", bag.Items));
+        return board;
+    }
+
+    /// <summary>
+    /// Builds and runs one firmware: <paramref name="inputs"/>/<paramref name="targets"/> hold one batch per
+    /// training step; with <paramref name="count"/>, every step after the first runs between the bench
+    /// markers and the counter script measures it.
+    /// </summary>
+    public static FirmwareRun Run(TrainingGraph training, MemoryPlan plan, BoardSpec board, KernelChoice choice,
+        IReadOnlyList<float[]> inputs, IReadOnlyList<float[]> targets, bool count = false, string optimization = "-O2")
+    {
+        var bag = new DiagnosticBag();
+        var kernels = KernelSelection.Select(plan, board, choice, bag, null, choice == KernelChoice.Portable ? CmsisRoots.None : Cmsis, KernelsDirectory);
+        if (bag.HasErrors) throw new InvalidOperationException(string.Join("\n", bag.Items));
+
+        var dir = Directory.CreateTempSubdirectory("autodiff-arm-").FullName;
+        try
+        {
+            foreach (var f in ModelEmitter.Emit(training, plan, "test.yaml")) File.WriteAllText(Path.Combine(dir, f.RelativePath), f.Content);
+            File.WriteAllText(Path.Combine(dir, "main.c"), Driver(training, inputs, targets));
+
+            var arch = board.ArchitectureFlags.Concat(board.CFlags).ToArray();
+            var includes = new List<string> { "-I", dir, "-I", Path.Combine(KernelsDirectory, "portable") };
+            foreach (var inc in kernels.IncludeDirectories) includes.AddRange(["-isystem", inc]);
+            var defines = kernels.Defines.Select(d => "-D" + d).ToArray();
+            var flags = StrictFlags.Select(f => f == "-O2" ? optimization : f).ToArray();
+
+            var objects = new List<string>();
+            var index = 0;
+            void Compile(string source, IEnumerable<string> extra)
+            {
+                var obj = Path.Combine(dir, $"o{index++}_{Path.GetFileNameWithoutExtension(source)}.o");
+                NativeRun.Exec("arm-none-eabi-gcc", [.. arch, .. extra, .. defines, .. includes, "-c", source, "-o", obj], dir);
+                objects.Add(obj);
+            }
+            Compile(Path.Combine(dir, "main.c"), flags);
+            Compile(Path.Combine(dir, training.Name + ".c"), flags);
+            foreach (var k in kernels.Sources)
+            {
+                var cmsisSource = Path.IsPathRooted(k);
+                // CMSIS's own sources are not ours to hold to -Wpedantic -Werror.
+                Compile(cmsisSource ? k : Path.Combine(KernelsDirectory, k), cmsisSource ? ["-std=c99", optimization] : flags);
+            }
+            foreach (var s in board.Sources) Compile(s, ["-std=c99", optimization]);
+
+            var elf = Path.Combine(dir, "test.elf");
+            NativeRun.Exec("arm-none-eabi-gcc",
+                [.. board.ArchitectureFlags, .. board.LdFlags, optimization, "-L", Path.Combine(BoardsDirectory, "common"), "-T", board.LinkerScript!,
+                 .. objects, "-lm", "-o", elf], dir);
+
+            var output = count
+                ? NativeRun.Exec("bash", [CounterScript, elf, board.QemuMachine!, "600"], dir)
+                : NativeRun.Exec("timeout", ["-k", "5", "600", "qemu-system-arm", "-M", board.QemuMachine!, "-nographic",
+                    "-semihosting-config", "enable=on,target=native", "-kernel", elf], dir);
+            return Parse(output, kernels);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string Driver(TrainingGraph training, IReadOnlyList<float[]> inputs, IReadOnlyList<float[]> targets)
+    {
+        var n = training.Name;
+        var sb = new StringBuilder();
+        sb.AppendLine("#include <stdio.h>");
+        sb.AppendLine($"#include \"{n}.h\"");
+        sb.AppendLine("void ad_bench_start(void);");
+        sb.AppendLine("void ad_bench_stop(void);");
+        sb.AppendLine("__attribute__((noinline)) void ad_bench_start(void) { __asm__ volatile(\"\"); }");
+        sb.AppendLine("__attribute__((noinline)) void ad_bench_stop(void) { __asm__ volatile(\"nop\"); }");
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            sb.AppendLine($"static const float x{i}[] = {{ {Floats(inputs[i])} }};");
+            sb.AppendLine($"static const float y{i}[] = {{ {Floats(targets[i])} }};");
+        }
+        sb.AppendLine($"static float losses[{inputs.Count}];");
+        sb.AppendLine("int main(void) {");
+        sb.AppendLine($"    {n}_init();");
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            // The first step is left out of the count: it may take one-off paths (momentum buffers).
+            if (i > 0) sb.AppendLine("    ad_bench_start();");
+            sb.AppendLine($"    losses[{i}] = {n}_train_step(x{i}, y{i});");
+            if (i > 0) sb.AppendLine("    ad_bench_stop();");
+        }
+        sb.AppendLine($"    for (int s = 0; s < {inputs.Count}; ++s) printf(\"loss %.9g\\n\", (double)losses[s]);");
+        sb.AppendLine($"    for (uint32_t p = 0; p < {n}_param_count; ++p) {{");
+        sb.AppendLine($"        printf(\"param %s\", {n}_params[p].name);");
+        sb.AppendLine($"        for (uint32_t k = 0; k < {n}_params[p].count; ++k) printf(\" %.9g\", (double){n}_params[p].data[k]);");
+        sb.AppendLine("        printf(\"\\n\");");
+        sb.AppendLine("    }");
+        sb.AppendLine("    return 0;");
+        sb.AppendLine("}");
+        return sb.ToString();
+    }
+
+    private static string Floats(float[] v) => v.Length == 0 ? "0" : string.Join(", ", v.Select(CText.Float));
+
+    private static FirmwareRun Parse(string output, KernelSelection kernels)
+    {
+        var losses = new List<float>();
+        var parameters = new Dictionary<string, float[]>();
+        long? instructions = null;
+        var windows = 0;
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            switch (parts[0])
+            {
+                case "loss": losses.Add(ParseFloat(parts[1])); break;
+                case "param": parameters[parts[1]] = parts.Skip(2).Select(ParseFloat).ToArray(); break;
+                case "insn-count:":
+                    foreach (var kv in parts.Skip(1).Select(p => p.Split('=')))
+                    {
+                        if (kv[0] == "instructions") instructions = long.Parse(kv[1], CultureInfo.InvariantCulture);
+                        if (kv[0] == "windows") windows = int.Parse(kv[1], CultureInfo.InvariantCulture);
+                    }
+                    break;
+            }
+        }
+        return new FirmwareRun(losses.ToArray(), parameters, instructions, windows, kernels);
+    }
+
+    private static float ParseFloat(string s) => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    private static bool OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(d => File.Exists(Path.Combine(d, tool)));
+}

@@ -1,0 +1,124 @@
+using Autodiff.Engine.Autodiff;
+using Autodiff.Engine.Diagnostics;
+using Autodiff.Engine.Graph;
+using Autodiff.Engine.Planning;
+using Autodiff.Engine.Tests.CodeGen;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Autodiff.Engine.Tests.Kernels;
+
+/// <summary>
+/// Every test model built for stm32f4 twice, on portable and on CMSIS kernels, trained five steps in
+/// QEMU (netduinoplus2): losses and parameters agree to 1e-4 relative. Needs CMSIS
+/// (<c>CMSIS_DSP_ROOT</c>, <c>CMSIS_NN_ROOT</c>, optionally <c>CMSIS_CORE_ROOT</c>), arm-none-eabi-gcc and
+/// qemu-system-arm; without them each test prints a SKIPPED line and passes.
+/// </summary>
+public class CmsisQemuTests(ITestOutputHelper output)
+{
+    private const int Steps = 5;
+
+    public static TheoryData<string> Models => GeneratedCodeTests.Models;
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Cmsis_kernels_agree_with_portable_kernels_in_QEMU_when_CMSIS_is_present(string model)
+    {
+        if (ArmFirmware.MissingPrerequisite() is { } skip)
+        {
+            output.WriteLine(skip);
+            return;
+        }
+        var (training, plan) = Plan(model);
+        var (inputs, targets) = Data(training);
+        var board = ArmFirmware.Board("stm32f4");
+
+        var portable = ArmFirmware.Run(training, plan, board, KernelChoice.Portable, inputs, targets);
+        var cmsis = ArmFirmware.Run(training, plan, board, KernelChoice.Cmsis, inputs, targets);
+        output.WriteLine($"{model}: kernel families {string.Join(", ", cmsis.Kernels.Families.Select(kv => $"{kv.Key} {kv.Value}"))}");
+
+        Assert.Equal(Steps, portable.Losses.Length);
+        Assert.Equal(Steps, cmsis.Losses.Length);
+        for (var s = 0; s < Steps; s++) AssertClose($"loss of step {s}", [portable.Losses[s]], [cmsis.Losses[s]]);
+        foreach (var p in training.Graph.Parameters)
+            AssertClose($"parameter {p.Name}", portable.Parameters[p.Name], cmsis.Parameters[p.Name]);
+    }
+
+    /// <summary>
+    /// Instructions per training step (steps 2-5, QEMU instruction counter) on portable and CMSIS kernels,
+    /// for every test model at -O2; the seed's MNIST MLP must take fewer on CMSIS.
+    /// </summary>
+    [Fact]
+    public void Cmsis_training_step_of_the_MNIST_MLP_takes_fewer_instructions_when_CMSIS_is_present()
+    {
+        if (ArmFirmware.MissingPrerequisite(needsCounter: true) is { } skip)
+        {
+            output.WriteLine(skip);
+            return;
+        }
+        var board = ArmFirmware.Board("stm32f4");
+        var (training, plan) = Plan("mnist_mlp");
+        var (inputs, targets) = Data(training);
+        var portable = ArmFirmware.Run(training, plan, board, KernelChoice.Portable, inputs, targets, count: true);
+        var cmsis = ArmFirmware.Run(training, plan, board, KernelChoice.Cmsis, inputs, targets, count: true);
+        Assert.True(portable.Instructions is > 0 && cmsis.Instructions is > 0, "the instruction counter reported nothing");
+        var perStepPortable = portable.Instructions!.Value / portable.Windows;
+        var perStepCmsis = cmsis.Instructions!.Value / cmsis.Windows;
+        output.WriteLine($"mnist_mlp instructions per training step: portable {perStepPortable}, cmsis {perStepCmsis} ({(double)perStepCmsis / perStepPortable:P0})");
+        Assert.True(perStepCmsis < perStepPortable, $"CMSIS {perStepCmsis} >= portable {perStepPortable} instructions per step");
+    }
+
+    internal static (TrainingGraph Training, MemoryPlan Plan) Plan(string model)
+    {
+        var diagnostics = new DiagnosticBag();
+        var (training, plan) = ModelCompiler.Plan(GeneratedCodeTests.ModelPath(model), diagnostics);
+        Assert.True(training is not null && plan is not null, string.Join("\n", diagnostics.Items));
+        return (training!, plan!);
+    }
+
+    /// <summary>Fixed random data, one batch per step; targets suit the loss (±1, [0,1] or one-hot).</summary>
+    internal static (float[][] Inputs, float[][] Targets) Data(TrainingGraph training)
+    {
+        var rng = new Random(1234);
+        var lossOp = training.Loss.Producer!.Op.Name;
+        float[] Block(IEnumerable<Tensor> tensors, bool isTarget)
+        {
+            var values = new List<float>();
+            foreach (var t in tensors)
+            {
+                var perSample = t.Shape.Count / t.Shape[0];
+                for (var b = 0; b < t.Shape[0]; b++)
+                {
+                    var hot = rng.Next(perSample);
+                    for (var i = 0; i < perSample; i++)
+                        values.Add(!isTarget ? (float)(rng.NextDouble() * 2 - 1)
+                            : lossOp.Contains("hinge") ? (rng.Next(2) == 0 ? -1f : 1f)
+                            : lossOp.Contains("bce") || lossOp.Contains("mse") ? (float)rng.NextDouble()
+                            : i == hot ? 1f : 0f);
+                }
+            }
+            return values.ToArray();
+        }
+        var inputs = new float[Steps][];
+        var targets = new float[Steps][];
+        for (var s = 0; s < Steps; s++)
+        {
+            inputs[s] = Block(training.Graph.Inputs, isTarget: false);
+            targets[s] = Block(training.Graph.Targets, isTarget: true);
+        }
+        return (inputs, targets);
+    }
+
+    private static void AssertClose(string what, float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double diff = 0, norm = 0;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            diff = Math.Max(diff, Math.Abs((double)expected[i] - actual[i]));
+            norm = Math.Max(norm, Math.Abs((double)expected[i]));
+        }
+        var relative = diff / Math.Max(norm, 1e-6);
+        Assert.True(relative <= 1e-4, $"{what}: relative error {relative:E2} (max abs diff {diff:E2}, scale {norm:E2})");
+    }
+}

@@ -1,0 +1,111 @@
+namespace Autodiff.Sdk.Tests;
+
+/// <summary>DESIGN §9: only what changed is regenerated and recompiled.</summary>
+[Collection(SdkCollection.Name)]
+public sealed class IncrementalBuildTests(SdkPackageFixture sdk)
+{
+    private FirmwareProject ThreeModels(string name) =>
+        sdk.CreateProject(name)
+            .WithProjectFile("models/alpha.yaml", "models/beta.yaml", "models/gamma.yaml")
+            .WithFile("models/alpha.yaml", TestModels.Classifier("alpha"))
+            .WithFile("models/beta.yaml", TestModels.Classifier("beta"))
+            .WithFile("models/gamma.yaml", TestModels.Classifier("gamma"))
+            .WithFile("main.c", TestModels.MainTraining(0, "alpha", "beta", "gamma"));
+
+    [Fact]
+    public void A_second_build_changes_nothing_and_question_build_passes()
+    {
+        var project = ThreeModels("Incremental");
+        BuildAssert.Succeeded(project.Build());
+        var generated = FirmwareProject.Timestamps(project.GeneratedDirectory());
+        var objects = FirmwareProject.Timestamps(project.ObjectDirectory());
+
+        BuildAssert.Succeeded(project.Build());
+        var question = project.Build("-question");
+
+        Assert.Equal(generated, FirmwareProject.Timestamps(project.GeneratedDirectory()));
+        Assert.Equal(objects, FirmwareProject.Timestamps(project.ObjectDirectory()));
+        BuildAssert.Succeeded(question);
+    }
+
+    [Fact]
+    public void Changing_one_model_regenerates_and_recompiles_only_that_model()
+    {
+        var project = ThreeModels("OneModelChanged");
+        BuildAssert.Succeeded(project.Build());
+        var generated = FirmwareProject.Timestamps(project.GeneratedDirectory());
+        var objects = FirmwareProject.Timestamps(project.ObjectDirectory());
+
+        project.WithFile("models/beta.yaml", TestModels.Classifier("beta", learningRate: "0.05"));
+        BuildAssert.Succeeded(project.Build());
+        var generatedAfter = FirmwareProject.Timestamps(project.GeneratedDirectory());
+        var objectsAfter = FirmwareProject.Timestamps(project.ObjectDirectory());
+
+        Assert.True(generatedAfter["beta/beta.c"] > generated["beta/beta.c"], "beta.c was not regenerated");
+        Assert.Equal(generated["alpha/alpha.c"], generatedAfter["alpha/alpha.c"]);
+        Assert.Equal(generated["gamma/gamma.c"], generatedAfter["gamma/gamma.c"]);
+        Assert.Equal(generated["alpha/alpha.h"], generatedAfter["alpha/alpha.h"]);
+
+        Assert.True(objectsAfter["generated/beta/beta.c.o"] > objects["generated/beta/beta.c.o"], "beta.c was not recompiled");
+        Assert.Equal(objects["generated/alpha/alpha.c.o"], objectsAfter["generated/alpha/alpha.c.o"]);
+        Assert.Equal(objects["generated/gamma/gamma.c.o"], objectsAfter["generated/gamma/gamma.c.o"]);
+        foreach (var kernel in objects.Keys.Where(k => k.StartsWith("kernels/", StringComparison.Ordinal) && k.EndsWith(".o", StringComparison.Ordinal)))
+            Assert.Equal(objects[kernel], objectsAfter[kernel]);
+        BuildAssert.Succeeded(project.Build("-question"));
+    }
+
+    [Fact]
+    public void Changing_a_header_recompiles_only_the_sources_that_include_it()
+    {
+        var project = sdk.CreateProject("HeaderChanged")
+            .WithProjectFile("models/tiny.yaml")
+            .WithFile("models/tiny.yaml", TestModels.Classifier("tiny"))
+            .WithFile("config.h", "#define STEPS 1\n")
+            .WithFile("main.c", "#include \"config.h\"\n" + TestModels.MainTraining(0, "tiny"))
+            .WithFile("helper.c", "int helper(void);\nint helper(void) { return 1; }\n");
+        BuildAssert.Succeeded(project.Build());
+        var objects = FirmwareProject.Timestamps(project.ObjectDirectory());
+
+        project.WithFile("config.h", "#define STEPS 2\n");
+        BuildAssert.Succeeded(project.Build());
+        var objectsAfter = FirmwareProject.Timestamps(project.ObjectDirectory());
+
+        Assert.True(objectsAfter["project/main.c.o"] > objects["project/main.c.o"], "main.c was not recompiled");
+        Assert.Equal(objects["project/helper.c.o"], objectsAfter["project/helper.c.o"]);
+        Assert.Equal(objects["generated/tiny/tiny.c.o"], objectsAfter["generated/tiny/tiny.c.o"]);
+    }
+
+    [Fact]
+    public void Changing_the_kernels_choice_regenerates_every_model()
+    {
+        var project = ThreeModels("KernelsChanged");
+        BuildAssert.Succeeded(project.Build());
+        var manifests = Manifests(project);
+
+        BuildAssert.Succeeded(project.Build("-p:AutodiffKernels=portable"));
+        var manifestsAfter = Manifests(project);
+
+        Assert.Equal(3, manifests.Count);
+        foreach (var (file, time) in manifests) Assert.True(manifestsAfter[file] > time, $"{file} was not regenerated");
+    }
+
+    [Fact]
+    public void Changing_the_board_regenerates_every_model()
+    {
+        var project = ThreeModels("BoardChanged");
+        BuildAssert.Succeeded(project.Build());
+        var manifests = Manifests(project);
+
+        BuildAssert.Succeeded(project.Build("-p:Board=stm32f4"));
+        var manifestsAfter = Manifests(project);
+
+        Assert.Equal(3, manifests.Count);
+        foreach (var (file, time) in manifests) Assert.True(manifestsAfter[file] > time, $"{file} was not regenerated");
+    }
+
+    /// <summary>Each model's manifest is rewritten exactly when the model is generated.</summary>
+    private static Dictionary<string, DateTime> Manifests(FirmwareProject project) =>
+        FirmwareProject.Timestamps(project.GeneratedDirectory())
+            .Where(p => p.Key.EndsWith(".manifest.json", StringComparison.Ordinal))
+            .ToDictionary(p => p.Key, p => p.Value);
+}
