@@ -21,8 +21,6 @@ internal sealed class ReadContext(string file, string baseDirectory, DiagnosticB
     /// <summary>Files the loader read on the model's behalf, for incremental builds.</summary>
     public List<string> ReferencedFiles { get; } = [];
 
-    public SourceLocation Start => new(File, 1, 1);
-
     public YMapping? Mapping(YNode node, string what)
     {
         if (node is YMapping map) return map;
@@ -52,9 +50,10 @@ internal sealed class ReadContext(string file, string baseDirectory, DiagnosticB
             $"unknown {what} '{ModelNames.Printable(key.Value)}'{(owner is null ? "" : $" for {owner}")}{Suggest.Hint(key.Value, known)}{SchemaHint}",
             key.Location);
 
-    /// <summary>Errors reported since loading began (the caller's bag may hold earlier ones).</summary>
+    /// <summary>Errors already in the bag when loading began (the caller may share one bag across models).</summary>
     public int ErrorsAtStart { get; init; }
 
+    /// <summary>True once this load has reported an error.</summary>
     public bool HasErrors => Diags.Items.Count(d => d.IsError) > ErrorsAtStart;
 
     /// <summary>

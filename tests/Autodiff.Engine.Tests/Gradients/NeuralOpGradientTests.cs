@@ -24,6 +24,7 @@ public class NeuralOpGradientTests
     [InlineData(2, 4, 4, 1, 2, 2, 2, 1, 2, true, false, 103)]
     [InlineData(1, 7, 5, 2, 2, 3, 1, 2, 1, false, true, 104)]
     [InlineData(3, 3, 3, 2, 1, 3, 3, 3, 3, true, true, 105)]
+    [InlineData(2, 5, 6, 2, 2, 3, 4, 1, 2, true, true, 106)] // pads on every side
     public void Conv2d(int batch, int h, int w, int c, int filters, int kh, int kw, int sh, int sw, bool same, bool bias, int seed) =>
         GradientCheck.Assert(g =>
         {

@@ -45,6 +45,61 @@ public class CmsisQemuTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// The CMSIS paths the test models leave out: SGD with dampening and L2 (the chunked vector passes),
+    /// a batch of 3 (weight-gradient rows summed over a remainder of samples), and broadcasting with a
+    /// repeated scalar operand on either side (arm_offset_f32, arm_scale_f32, arm_negate_f32).
+    /// </summary>
+    [Fact]
+    public void Cmsis_optimizer_and_broadcast_paths_agree_with_portable_kernels_in_QEMU_when_CMSIS_is_present()
+    {
+        if (ArmFirmware.MissingPrerequisite() is { } skip)
+        {
+            output.WriteLine(skip);
+            return;
+        }
+        const string yaml = """
+            autodiff: 1
+            name: sgd_variants
+            inputs:
+              x: [6]
+              c: [1]
+              y: [5]
+            batch: 3
+            layers:
+              - linear: { in: x, units: 9, name: h }
+              - sub: { in: [h, c], name: hc }
+              - mul: { in: [c, hc], name: m }
+              - sub: { in: [c, m], name: cm }
+              - add: { in: [cm, c] }
+              - tanh
+              - linear: { units: 5 }
+            loss: { mse: { target: y, l2: 0.01 } }
+            optimizer: { sgd: { lr: 0.05, momentum: 0.9, dampening: 0.3, weight_decay: 0.01 } }
+            """;
+        var dir = Directory.CreateTempSubdirectory("autodiff-sgd-variants-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "sgd_variants.yaml");
+            File.WriteAllText(path, yaml);
+            var diagnostics = new DiagnosticBag();
+            var (training, plan) = ModelCompiler.Plan(path, diagnostics);
+            Assert.True(training is not null && plan is not null, string.Join("\n", diagnostics.Items));
+            var (inputs, targets) = Data(training!);
+            var board = ArmFirmware.Board("stm32f4");
+            var portable = ArmFirmware.Run(training!, plan!, board, KernelChoice.Portable, inputs, targets);
+            var cmsis = ArmFirmware.Run(training!, plan!, board, KernelChoice.Cmsis, inputs, targets);
+            Assert.Equal("cmsis", cmsis.Kernels.Of("elementwise"));
+            for (var s = 0; s < Steps; s++) AssertClose($"loss of step {s}", [portable.Losses[s]], [cmsis.Losses[s]]);
+            foreach (var p in training!.Graph.Parameters)
+                AssertClose($"parameter {p.Name}", portable.Parameters[p.Name], cmsis.Parameters[p.Name]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>
     /// Instructions per training step (steps 2-5, QEMU instruction counter) on portable and CMSIS kernels,
     /// for every test model at -O2; the seed's MNIST MLP must take fewer on CMSIS.
     /// </summary>

@@ -57,6 +57,24 @@ public class ModelCorpusTests
         Assert.True(diags.Items.Count == 0, string.Join("\n", diags.Items));
     }
 
+    /// <summary>Through the whole compiler, each bad-graph model fails at the announced layer with the announced code.</summary>
+    [Theory]
+    [MemberData(nameof(BadGraphModels))]
+    public void Bad_graph_model_reports_the_announced_code_at_the_announced_position(string file)
+    {
+        var path = Path.Combine(ModelFiles.Folder("bad-graph"), file);
+        var (code, line, column) = ModelFiles.Expectation(path);
+        var diags = new DiagnosticBag();
+
+        var (training, plan) = ModelCompiler.Plan(path, diags);
+
+        Assert.Null(training);
+        Assert.Null(plan);
+        Assert.True(
+            diags.Items.Any(d => d.Code == code && d.Location is { } l && l.Line == line && l.Column == column && l.File == path),
+            $"expected {code} at {line}:{column}; got:\n" + string.Join("\n", diags.Items));
+    }
+
     [Fact]
     public void Corpus_is_large_enough()
     {

@@ -1,0 +1,261 @@
+using System.Text.RegularExpressions;
+using Autodiff.Engine.CodeGen;
+using Autodiff.Engine.Diagnostics;
+using Autodiff.Engine.Planning;
+using Autodiff.Engine.Tests.CodeGen;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Autodiff.Engine.Tests.Kernels;
+
+/// <summary>
+/// AutodiffKernels=auto|portable|cmsis (DESIGN §7): which family gets which kernel, the CMSIS sources
+/// and include folders that implies, and the AD5xxx diagnostics. A fake CMSIS tree (marker headers and
+/// empty files at the listed source paths) stands in for CMSIS, so these tests never need it.
+/// </summary>
+public sealed class CmsisSelectionTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _fake = Directory.CreateTempSubdirectory("autodiff-fake-cmsis-").FullName;
+
+    public void Dispose() => Directory.Delete(_fake, recursive: true);
+
+    private static string Kernels => ArmFirmware.KernelsDirectory;
+    private static readonly Func<string, string?> NoEnvironment = _ => null;
+
+    private static MemoryPlan MnistPlan => CmsisQemuTests.Plan("mnist_mlp").Plan;
+
+    /// <summary>A CMSIS_6 / CMSIS-DSP / CMSIS-NN layout side by side, holding every file the .cmsis lists name.</summary>
+    private CmsisRoots FakeCmsis(bool withCore = true, string? leaveOut = null)
+    {
+        var dsp = Path.Combine(_fake, "CMSIS-DSP");
+        var nn = Path.Combine(_fake, "CMSIS-NN");
+        Touch(Path.Combine(dsp, "Include", "arm_math.h"));
+        Touch(Path.Combine(nn, "Include", "arm_nnfunctions.h"));
+        if (withCore) Touch(Path.Combine(_fake, "CMSIS_6", "CMSIS", "Core", "Include", "cmsis_compiler.h"));
+        foreach (var list in Directory.GetFiles(Path.Combine(Kernels, "cmsis"), "*.cmsis"))
+        {
+            var parsed = CmsisFamilyFile.Parse(Path.GetFileNameWithoutExtension(list), File.ReadAllText(list), out _)!;
+            foreach (var s in parsed.DspSources.Where(s => s != leaveOut)) Touch(Path.Combine(dsp, s));
+            foreach (var s in parsed.NnSources.Where(s => s != leaveOut)) Touch(Path.Combine(nn, s));
+        }
+        return CmsisRoots.Find(dsp, nn, null, NoEnvironment);
+    }
+
+    private static void Touch(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "");
+    }
+
+    private static KernelSelection Select(string board, KernelChoice choice, CmsisRoots roots, DiagnosticBag bag) =>
+        KernelSelection.Select(MnistPlan, ArmFirmware.Board(board), choice, bag, new SourceLocation("m.yaml", 2, 7), roots, Kernels);
+
+    [Theory]
+    [InlineData("host")]
+    [InlineData("lm3s6965")]
+    public void Auto_on_a_board_without_DSP_selects_portable_kernels_everywhere_and_says_nothing(string board)
+    {
+        var bag = new DiagnosticBag();
+        var k = Select(board, KernelChoice.Auto, FakeCmsis(), bag);
+        Assert.All(k.Families.Values, v => Assert.Equal(KernelSelection.Portable, v));
+        Assert.All(k.Sources, s => Assert.StartsWith("portable/", s));
+        Assert.Empty(k.IncludeDirectories);
+        Assert.Empty(bag.Items);
+    }
+
+    [Fact]
+    public void Auto_on_stm32f4_without_CMSIS_selects_portable_kernels_and_says_once_how_to_enable_CMSIS()
+    {
+        var bag = new DiagnosticBag();
+        var k = Select("stm32f4", KernelChoice.Auto, CmsisRoots.None, bag);
+        Assert.All(k.Families.Values, v => Assert.Equal(KernelSelection.Portable, v));
+        var message = Assert.Single(bag.Items);
+        output.WriteLine(message.ToString());
+        Assert.Equal(KernelSelection.HowToEnableCmsisCode, message.Code);
+        Assert.Equal(Severity.Info, message.Severity);
+        Assert.Contains("CmsisDspRoot", message.Message);
+        Assert.Contains("CMSIS_DSP_ROOT", message.Message);
+        Assert.Contains("linear", message.Message);
+    }
+
+    [Fact]
+    public void Cmsis_without_CMSIS_is_an_error_naming_the_property_to_set()
+    {
+        var bag = new DiagnosticBag();
+        Select("stm32f4", KernelChoice.Cmsis, CmsisRoots.None, bag);
+        var error = Assert.Single(bag.Items);
+        output.WriteLine(error.ToString());
+        Assert.Equal(KernelSelection.CmsisNotFoundCode, error.Code);
+        Assert.True(error.IsError);
+        Assert.Contains("CmsisDspRoot", error.Message);
+        Assert.Contains("CMSIS_DSP_ROOT", error.Message);
+        Assert.Equal(2, error.Location!.Line);
+    }
+
+    [Fact]
+    public void Cmsis_without_the_Core_headers_names_CmsisCoreRoot()
+    {
+        var bag = new DiagnosticBag();
+        var roots = FakeCmsis(withCore: false);
+        Assert.Null(roots.Core);
+        Select("stm32f4", KernelChoice.Cmsis, roots, bag);
+        var error = Assert.Single(bag.Items);
+        Assert.Equal(KernelSelection.CmsisNotFoundCode, error.Code);
+        Assert.Contains("CmsisCoreRoot", error.Message);
+        Assert.DoesNotContain("CmsisDspRoot (", error.Message);
+    }
+
+    [Theory]
+    [InlineData("host")]
+    [InlineData("lm3s6965")]
+    public void Cmsis_on_a_board_without_DSP_or_MVE_is_an_error(string board)
+    {
+        var bag = new DiagnosticBag();
+        Select(board, KernelChoice.Cmsis, FakeCmsis(), bag);
+        var error = Assert.Single(bag.Items);
+        Assert.Equal(KernelSelection.BoardWithoutDspCode, error.Code);
+        Assert.Contains(board, error.Message);
+    }
+
+    [Theory]
+    [InlineData(KernelChoice.Auto)]
+    [InlineData(KernelChoice.Cmsis)]
+    public void With_CMSIS_the_families_that_have_CMSIS_kernels_take_them_with_only_the_sources_they_need(KernelChoice choice)
+    {
+        var bag = new DiagnosticBag();
+        var roots = FakeCmsis();
+        var k = Select("stm32f4", choice, roots, bag);
+        Assert.Empty(bag.Items);
+
+        // mnist_mlp: linear + optimizers have CMSIS kernels; activations, losses, softmax stay portable.
+        Assert.Equal(KernelSelection.Cmsis, k.Of("linear"));
+        Assert.Equal(KernelSelection.Cmsis, k.Of("optimizers"));
+        foreach (var f in k.Families.Where(kv => kv.Value == KernelSelection.Portable).Select(kv => kv.Key))
+            Assert.False(File.Exists(Path.Combine(Kernels, "cmsis", f + ".c")), $"{f} has a CMSIS kernel but got portable");
+        Assert.Contains("cmsis/linear.c", k.Sources);
+        Assert.Contains("portable/activations.c", k.Sources);
+        Assert.DoesNotContain("portable/linear.c", k.Sources);
+
+        var needed = new[] { "linear", "optimizers" }
+            .Select(f => CmsisFamilyFile.Parse(f, File.ReadAllText(Path.Combine(Kernels, "cmsis", f + ".cmsis")), out _)!)
+            .SelectMany(f => f.DspSources.Select(s => Path.GetFullPath(Path.Combine(roots.Dsp!, s))))
+            .Distinct().Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(needed, k.Sources.Where(Path.IsPathRooted).ToArray());
+        Assert.DoesNotContain(k.Sources, s => s.Contains("arm_mult_f32")); // elementwise only; mnist_mlp has none
+
+        Assert.Equal([Path.Combine(roots.Dsp!, "Include"), Path.Combine(roots.Dsp!, "PrivateInclude"), roots.Core!], k.IncludeDirectories);
+        Assert.Contains("ARM_MATH_LOOPUNROLL", k.Defines);
+        Assert.Equal("cmsis 2, portable 3", k.Summary());
+    }
+
+    [Fact]
+    public void Portable_ignores_CMSIS_even_where_it_is_found()
+    {
+        var bag = new DiagnosticBag();
+        var k = Select("stm32f4", KernelChoice.Portable, FakeCmsis(), bag);
+        Assert.All(k.Families.Values, v => Assert.Equal(KernelSelection.Portable, v));
+        Assert.Empty(bag.Items);
+    }
+
+    [Fact]
+    public void A_CMSIS_tree_lacking_a_listed_source_falls_back_under_auto_and_fails_under_cmsis()
+    {
+        var roots = FakeCmsis(leaveOut: "Source/MatrixFunctions/arm_mat_vec_mult_f32.c");
+        var auto = new DiagnosticBag();
+        var k = Select("stm32f4", KernelChoice.Auto, roots, auto);
+        Assert.Equal(KernelSelection.Portable, k.Of("linear"));
+        Assert.Equal(KernelSelection.Cmsis, k.Of("optimizers"));
+        Assert.Equal(KernelSelection.CmsisFileMissingCode, Assert.Single(auto.Items).Code);
+        Assert.False(auto.HasErrors);
+
+        var cmsis = new DiagnosticBag();
+        Select("stm32f4", KernelChoice.Cmsis, roots, cmsis);
+        var error = Assert.Single(cmsis.Items);
+        Assert.True(error.IsError);
+        Assert.Contains("arm_mat_vec_mult_f32.c", error.Message);
+    }
+
+    [Fact]
+    public void Roots_come_from_settings_then_environment_and_the_Core_headers_are_found_beside_CMSIS_DSP()
+    {
+        var fake = FakeCmsis();
+        var environment = new Dictionary<string, string?> { ["CMSIS_DSP_ROOT"] = fake.Dsp, ["CMSIS_NN_ROOT"] = fake.Nn };
+        var fromEnvironment = CmsisRoots.Find(null, null, null, n => environment.GetValueOrDefault(n));
+        Assert.Equal(fake, fromEnvironment);
+        Assert.Equal(Path.Combine(_fake, "CMSIS_6", "CMSIS", "Core", "Include"), fromEnvironment.Core);
+
+        // A setting wins over the environment; a folder without the marker header does not count.
+        var notDsp = Directory.CreateDirectory(Path.Combine(_fake, "empty")).FullName;
+        Assert.Null(CmsisRoots.Find(notDsp, null, null, n => environment.GetValueOrDefault(n)).Dsp);
+        Assert.False(CmsisRoots.Find(null, null, null, NoEnvironment).HasDsp);
+    }
+
+    [Fact]
+    public void Compile_reports_which_family_got_which_kernel_and_returns_the_CMSIS_include_folders()
+    {
+        var roots = FakeCmsis();
+        var request = new CompileRequest(GeneratedCodeTests.ModelPath("mnist_mlp"), ArmFirmware.Board("stm32f4"), KernelChoice.Cmsis,
+            CmsisNnRoot: roots.Nn, CmsisDspRoot: roots.Dsp) { KernelsDirectory = Kernels };
+        var result = ModelCompiler.Compile(request);
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.Contains(result.ReportLines, l => l.Contains("kernels: cmsis 2, portable 3"));
+        Assert.Contains(result.ReportLines, l => l.Contains("linear cmsis") && l.Contains("softmax portable"));
+        Assert.Contains(Path.Combine(roots.Dsp!, "Include"), result.IncludeDirectories);
+        Assert.Contains("cmsis/optimizers.c", result.KernelSources);
+
+        var portable = ModelCompiler.Compile(request with { Kernels = KernelChoice.Portable });
+        Assert.Empty(portable.IncludeDirectories);
+        Assert.Empty(portable.Defines);
+    }
+
+    /// <summary>A CMSIS family file replaces its portable file wholesale, so it must define exactly the same functions.</summary>
+    [Fact]
+    public void Every_CMSIS_family_file_defines_the_functions_of_its_portable_counterpart_and_lists_its_sources()
+    {
+        var definition = new Regex(@"^[a-z][\w ]*?\**\b(ad_\w+)\s*\(", RegexOptions.Multiline);
+        string[] Functions(string file) =>
+            definition.Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal).ToArray();
+
+        var families = Directory.GetFiles(Path.Combine(Kernels, "cmsis"), "*.c").Select(f => Path.GetFileNameWithoutExtension(f)).ToArray();
+        Assert.NotEmpty(families);
+        foreach (var family in families)
+        {
+            var portable = Path.Combine(Kernels, "portable", family + ".c");
+            Assert.True(File.Exists(portable), $"cmsis/{family}.c has no portable counterpart");
+            Assert.Equal(Functions(portable), Functions(Path.Combine(Kernels, "cmsis", family + ".c")));
+            var list = Path.Combine(Kernels, "cmsis", family + CmsisFamilyFile.Extension);
+            Assert.True(File.Exists(list), $"cmsis/{family}.c has no {family}.cmsis source list");
+            Assert.NotNull(CmsisFamilyFile.Parse(family, File.ReadAllText(list), out var error));
+            Assert.Null(error);
+        }
+    }
+
+    /// <summary>The lists name files that exist in the real CMSIS trees (when they are here).</summary>
+    [Fact]
+    public void Every_listed_CMSIS_source_exists_when_CMSIS_is_present()
+    {
+        var roots = ArmFirmware.Cmsis;
+        if (!roots.HasDsp)
+        {
+            output.WriteLine($"SKIPPED: CMSIS not found; set {CmsisRoots.DspVariable} and {CmsisRoots.NnVariable} to check the source lists against it");
+            return;
+        }
+        foreach (var list in Directory.GetFiles(Path.Combine(Kernels, "cmsis"), "*.cmsis"))
+        {
+            var parsed = CmsisFamilyFile.Parse(Path.GetFileNameWithoutExtension(list), File.ReadAllText(list), out _)!;
+            foreach (var s in parsed.DspSources) Assert.True(File.Exists(Path.Combine(roots.Dsp!, s)), $"{Path.GetFileName(list)}: {s} not in CMSIS-DSP");
+            if (roots.Nn is not null)
+                foreach (var s in parsed.NnSources) Assert.True(File.Exists(Path.Combine(roots.Nn, s)), $"{Path.GetFileName(list)}: {s} not in CMSIS-NN");
+        }
+    }
+
+    [Fact]
+    public void The_format_of_a_source_list_is_checked()
+    {
+        Assert.NotNull(CmsisFamilyFile.Parse("x", "# comment\n\ndsp:Source/A/a.c  # trailing\nnn:Source/b.c\ndefine:X=1\n", out _));
+        Assert.Null(CmsisFamilyFile.Parse("x", "Source/A/a.c\n", out var e1));
+        Assert.Contains("line 1", e1);
+        Assert.Null(CmsisFamilyFile.Parse("x", "dsp:../outside.c\n", out _));
+        Assert.Null(CmsisFamilyFile.Parse("x", "dsp:/abs/a.c\n", out _));
+    }
+}
