@@ -28,6 +28,13 @@ public sealed record CompileRequest(
     /// families have CMSIS implementations; by default the one beside the engine assembly.
     /// </summary>
     public string? KernelsDirectory { get; init; }
+
+    /// <summary>
+    /// Fuse each parameter's optimizer update into its gradient kernel, a tile at a time (DESIGN §5,
+    /// the default). False stores every gradient and updates afterwards, as a plain training loop
+    /// does; kept for comparisons and benchmarks.
+    /// </summary>
+    public bool FuseUpdates { get; init; } = true;
 }
 
 /// <summary>A file the engine produced; <see cref="RelativePath"/> is relative to the output folder.</summary>

@@ -42,7 +42,7 @@ public static class ModelCompiler
         var training = ModelLowering.Lower(spec, diagnostics);
         if (training is null || diagnostics.HasErrors) return Failed(diagnostics, inputs);
 
-        var plan = MemoryPlanner.Plan(training, PlanOptions.Default);
+        var plan = MemoryPlanner.Plan(training, PlanOptions.Default with { FuseUpdates = request.FuseUpdates });
         var board = request.Board;
         var budget = Budget.For(board, request.RamBudget, request.RamReserve);
         if (plan.ArenaBytes > budget.Bytes)

@@ -18,7 +18,17 @@ public class CmsisQemuTests(ITestOutputHelper output)
 {
     private const int Steps = 5;
 
-    public static TheoryData<string> Models => GeneratedCodeTests.Models;
+    /// <summary>Every model of the good-model corpus (tests/…/Models/good).</summary>
+    public static TheoryData<string> Models
+    {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (var file in Directory.GetFiles(global::Autodiff.Engine.Tests.Model.GoodModels.Folder, "*.yaml").Order(StringComparer.Ordinal))
+                data.Add(Path.GetFileNameWithoutExtension(file));
+            return data;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Models))]
