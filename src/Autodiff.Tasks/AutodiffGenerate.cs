@@ -15,7 +15,7 @@ namespace Autodiff.Tasks;
 /// </summary>
 public sealed class AutodiffGenerate : AutodiffTask
 {
-    /// <summary>Prepared models (see <see cref="AutodiffPrepareModels"/>), with <c>ManifestFile</c>, <c>RamBudget</c>, <c>RamReserve</c>, <c>Kernels</c> metadata.</summary>
+    /// <summary>Prepared models (see <see cref="AutodiffPrepareModels"/>), with <c>ManifestFile</c>, <c>RamBudget</c>, <c>RamReserve</c>, <c>Kernels</c>, <c>FuseUpdates</c> metadata.</summary>
     [Required] public ITaskItem[] Models { get; set; } = Array.Empty<ITaskItem>();
 
     /// <summary>Folder that receives one sub-folder of generated C per model.</summary>
@@ -71,7 +71,11 @@ public sealed class AutodiffGenerate : AutodiffTask
             ParseLong(model.GetMetadata("RamBudget")),
             ParseLong(model.GetMetadata("RamReserve")),
             NullIfEmpty(CmsisNnRoot),
-            NullIfEmpty(CmsisDspRoot));
+            NullIfEmpty(CmsisDspRoot))
+        {
+            // Anything but an explicit "false" keeps the default (DESIGN §5).
+            FuseUpdates = !string.Equals(model.GetMetadata("FuseUpdates"), "false", StringComparison.OrdinalIgnoreCase),
+        };
 
         CompileResult result;
         try

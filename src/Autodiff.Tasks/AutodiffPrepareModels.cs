@@ -8,13 +8,13 @@ namespace Autodiff.Tasks;
 
 /// <summary>
 /// Runs on every build, before generation, and is cheap: for each model it records the settings that
-/// shape the generated C (board, kernels, budget, CMSIS roots) in a settings file rewritten only when
+/// shape the generated C (board, kernels, budget, fused updates, CMSIS roots) in a settings file rewritten only when
 /// they change, and lists the files the previous generation read (model, weights). Both become
 /// per-model inputs of the generation target, so exactly the affected models regenerate (DESIGN §9).
 /// </summary>
 public sealed class AutodiffPrepareModels : AutodiffTask
 {
-    /// <summary>The <c>AutodiffModel</c> items; optional metadata <c>RamBudget</c> and <c>RamReserve</c> override the properties per model.</summary>
+    /// <summary>The <c>AutodiffModel</c> items; optional metadata <c>RamBudget</c>, <c>RamReserve</c> and <c>FuseUpdates</c> override the properties per model.</summary>
     [Required] public ITaskItem[] Models { get; set; } = Array.Empty<ITaskItem>();
 
     /// <summary>Folder for settings and manifest files (under the intermediate output path).</summary>
@@ -32,6 +32,12 @@ public sealed class AutodiffPrepareModels : AutodiffTask
     /// <summary>RAM reserve (<c>AutodiffRamReserve</c>) replacing the board's, bytes or with a K/M/G suffix; empty for the board's.</summary>
     public string? RamReserve { get; set; }
 
+    /// <summary>
+    /// <c>true</c> (default when empty) fuses each optimizer update into its gradient kernel; <c>false</c>
+    /// stores every gradient and updates afterwards (the <c>AutodiffFuseUpdates</c> property).
+    /// </summary>
+    public string? FuseUpdates { get; set; }
+
     /// <summary>CMSIS-NN source root, if any.</summary>
     public string? CmsisNnRoot { get; set; }
 
@@ -40,7 +46,8 @@ public sealed class AutodiffPrepareModels : AutodiffTask
 
     /// <summary>
     /// The models with metadata for the generation target: <c>ManifestFile</c>, <c>SettingsFile</c>,
-    /// <c>Dependencies</c> (files read last time besides the model), <c>RamBudget</c> and <c>RamReserve</c> in bytes.
+    /// <c>Dependencies</c> (files read last time besides the model), <c>RamBudget</c> and <c>RamReserve</c> in bytes,
+    /// <c>Kernels</c>, and <c>FuseUpdates</c> (<c>true</c> or <c>false</c>).
     /// </summary>
     [Output] public ITaskItem[] PreparedModels { get; private set; } = Array.Empty<ITaskItem>();
 
@@ -55,7 +62,8 @@ public sealed class AutodiffPrepareModels : AutodiffTask
             return false;
         }
         if (!TryParseBytes(RamBudget, "AutodiffRamBudget", null, out var budget) ||
-            !TryParseBytes(RamReserve, "AutodiffRamReserve", null, out var reserve))
+            !TryParseBytes(RamReserve, "AutodiffRamReserve", null, out var reserve) ||
+            !TryParseBool(FuseUpdates, "AutodiffFuseUpdates", null, out var fuse))
             return false;
 
         Directory.CreateDirectory(StateDirectory);
@@ -66,10 +74,13 @@ public sealed class AutodiffPrepareModels : AutodiffTask
             var fullPath = model.GetMetadata("FullPath");
             if (!seen.Add(fullPath)) continue;
             if (!TryParseBytes(model.GetMetadata("RamBudget"), "RamBudget", model, out var modelBudget) ||
-                !TryParseBytes(model.GetMetadata("RamReserve"), "RamReserve", model, out var modelReserve))
+                !TryParseBytes(model.GetMetadata("RamReserve"), "RamReserve", model, out var modelReserve) ||
+                !TryParseBool(model.GetMetadata("FuseUpdates"), "FuseUpdates", model, out var modelFuse))
                 continue;
             modelBudget ??= budget;
             modelReserve ??= reserve;
+            var fuseUpdates = modelFuse ?? fuse ?? true;
+            var fuseText = fuseUpdates ? "true" : "false";
 
             var settingsFile = ModelStateFiles.Settings(StateDirectory, fullPath);
             var manifestFile = ModelStateFiles.Manifest(StateDirectory, fullPath);
@@ -79,6 +90,7 @@ public sealed class AutodiffPrepareModels : AutodiffTask
                 .AppendLine($"kernels={kernels}")
                 .AppendLine($"budget={modelBudget?.ToString(CultureInfo.InvariantCulture) ?? "board"}")
                 .AppendLine($"reserve={modelReserve?.ToString(CultureInfo.InvariantCulture) ?? "board"}")
+                .AppendLine($"fuse-updates={fuseText}")
                 .AppendLine($"cmsis-nn={CmsisNnRoot}")
                 .AppendLine($"cmsis-dsp={CmsisDspRoot}")
                 .ToString();
@@ -97,10 +109,25 @@ public sealed class AutodiffPrepareModels : AutodiffTask
             item.SetMetadata("RamBudget", modelBudget?.ToString(CultureInfo.InvariantCulture) ?? "");
             item.SetMetadata("RamReserve", modelReserve?.ToString(CultureInfo.InvariantCulture) ?? "");
             item.SetMetadata("Kernels", kernels);
+            item.SetMetadata("FuseUpdates", fuseText);
             prepared.Add(item);
         }
         PreparedModels = prepared.ToArray();
         return !Log.HasLoggedErrors;
+    }
+
+    private bool TryParseBool(string? text, string what, ITaskItem? model, out bool? value)
+    {
+        value = null;
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        if (bool.TryParse(text.Trim(), out var parsed))
+        {
+            value = parsed;
+            return true;
+        }
+        Log.LogError(null, SdkDiagnosticCodes.InvalidProperty, null, model?.ItemSpec, 0, 0, 0, 0,
+            "{0} must be true or false, not '{1}'", what, text);
+        return false;
     }
 
     private bool TryParseBytes(string? text, string what, ITaskItem? model, out long? value)

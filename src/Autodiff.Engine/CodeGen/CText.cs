@@ -20,6 +20,14 @@ public static class CText
 
     public static string Float(double value) => Float((float)value);
 
+    /// <summary>A double literal that reads back as exactly <paramref name="value"/>.</summary>
+    public static string Double(double value)
+    {
+        if (!double.IsFinite(value)) throw new ArgumentException("non-finite constant", nameof(value));
+        var s = value.ToString("R", CultureInfo.InvariantCulture);
+        return s.Contains('.') || s.Contains('E') ? s : s + ".0";
+    }
+
     public static string Unsigned(long value) => value.ToString(CultureInfo.InvariantCulture) + "u";
 
     /// <summary>Text safe inside <c>/* ... */</c>: printable ASCII only and no comment delimiters.</summary>

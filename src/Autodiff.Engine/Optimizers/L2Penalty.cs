@@ -1,3 +1,4 @@
+using Autodiff.Engine.CodeGen;
 using Autodiff.Engine.Graph;
 using Autodiff.Engine.Ops;
 
@@ -53,7 +54,7 @@ public sealed class L2PenaltyOp : Op
     public override void Emit(IKernelCallWriter c)
     {
         for (var i = 0; i < c.Node.Inputs.Count; i++)
-            c.Call("ad_l2_penalty_f32", c.In(i), $"{c.Node.Input(i).Shape.Count}u", LrSchedule.FloatLiteral(Lambda), c.Out, i == 0 ? "0" : "1");
+            c.Call("ad_l2_penalty_f32", c.In(i), $"{c.Node.Input(i).Shape.Count}u", CText.Float(Lambda), c.Out, i == 0 ? "0" : "1");
     }
 }
 

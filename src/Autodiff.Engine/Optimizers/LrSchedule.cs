@@ -1,3 +1,4 @@
+using Autodiff.Engine.CodeGen;
 using System.Globalization;
 
 namespace Autodiff.Engine.Optimizers;
@@ -26,25 +27,9 @@ public abstract record LrSchedule
     /// </summary>
     internal string CExpression(double baseLr, string stepCounter)
     {
-        if (this is ConstantLr) return FloatLiteral(baseLr);
+        if (this is ConstantLr) return CText.Float(baseLr);
         var (kind, gamma, period, etaMin) = KernelArguments;
-        return $"ad_lr_schedule_f32({kind}, {DoubleLiteral(baseLr)}, {DoubleLiteral(gamma)}, {period}u, {DoubleLiteral(etaMin)}, {stepCounter})";
-    }
-
-    /// <summary>A C double literal that reads back as exactly <paramref name="value"/>.</summary>
-    internal static string DoubleLiteral(double value)
-    {
-        if (!double.IsFinite(value)) throw new ArgumentOutOfRangeException(nameof(value), "finite values only");
-        var s = value.ToString("R", CultureInfo.InvariantCulture);
-        return s.Contains('.') || s.Contains('E') ? s : s + ".0";
-    }
-
-    /// <summary>A C float literal that reads back as exactly <c>(float)value</c>.</summary>
-    internal static string FloatLiteral(double value)
-    {
-        var s = ((float)value).ToString("R", CultureInfo.InvariantCulture);
-        if (!float.IsFinite((float)value)) throw new ArgumentOutOfRangeException(nameof(value), "finite values only");
-        return (s.Contains('.') || s.Contains('E') ? s : s + ".0") + "f";
+        return $"ad_lr_schedule_f32({kind}, {CText.Double(baseLr)}, {CText.Double(gamma)}, {period}u, {CText.Double(etaMin)}, {stepCounter})";
     }
 }
 

@@ -1,3 +1,4 @@
+using Autodiff.Engine.CodeGen;
 using System.Numerics;
 using Autodiff.Engine.Graph;
 using Autodiff.Engine.Ops;
@@ -86,5 +87,5 @@ public abstract class OptimizerUpdateOp : Op, ISpanUpdate
 
     protected string Lr(IKernelCallWriter c) => Settings.Schedule.CExpression(Settings.Lr, c.StepCounter);
 
-    protected static string F(double value) => LrSchedule.FloatLiteral(value);
+    protected static string F(double value) => CText.Float(value);
 }
