@@ -3,10 +3,11 @@
  * Same functions and semantics as kernels/portable/optimizers.c (PyTorch's formulas, the
  * gradient regularised as d = g + 2*l2*w, then d += weight_decay*w).
  *
- * SGD with momentum, weight decay or L2 runs as vector passes (arm_scale_f32, arm_add_f32,
- * arm_copy_f32) over chunks of AD_CHUNK elements held on the stack; each pass evaluates the same
- * float expression as the portable loop, so the results are the same. Plain SGD (w -= lr*g) is a
- * single unrolled pass in C, which takes fewer instructions than scale-then-add. Adam and RMSprop need a square root per element, which
+ * SGD with momentum runs as vector passes (arm_scale_f32, arm_add_f32, arm_copy_f32) over chunks
+ * of AD_CHUNK elements held on the stack; each pass evaluates the same float expression as the
+ * portable loop, so the results are the same. SGD without momentum is a single pass in C (unrolled
+ * when there is no regularisation), which takes fewer instructions than scale-then-add: CMSIS-DSP
+ * has no fused multiply-add of two vectors. Adam and RMSprop need a square root per element, which
  * CMSIS-DSP has no vector function for; they are plain C. The L2 penalty's sum of squares is
  * arm_power_f32.
  */
@@ -36,7 +37,7 @@ float ad_lr_schedule_f32(uint32_t kind, double base_lr, double gamma, uint32_t p
 }
 
 /* SGD on w, g, momentum_buf [n] (momentum_buf non-NULL iff momentum != 0), in place on w and the
- * buffer; plain SGD in one pass, otherwise as chunks of vector passes:  d = g (+ 2*l2*w) (+ weight_decay*w);
+ * buffer; without momentum in one pass, otherwise as chunks of vector passes:  d = g (+ 2*l2*w) (+ weight_decay*w);
  * buf = step 0 ? d : momentum*buf + (1 - dampening)*d;  d = nesterov ? d + momentum*buf : buf;
  * w = w + (-lr)*d. */
 void ad_sgd_f32(float *w, const float *g, float *momentum_buf, uint32_t n, float lr,
@@ -57,6 +58,14 @@ void ad_sgd_f32(float *w, const float *g, float *momentum_buf, uint32_t n, float
             w[i + 3u] -= u3;
         }
         for (; i < n; ++i) w[i] -= lr * g[i];
+        return;
+    }
+    if (!momentum_buf) {
+        /* Regularised, no momentum: also one pass. A zero coefficient adds an exact 0*w. */
+        for (uint32_t i = 0; i < n; ++i) {
+            const float d = (g[i] + two_l2 * w[i]) + weight_decay * w[i];
+            w[i] -= lr * d;
+        }
         return;
     }
     for (uint32_t k = 0; k < n; k += AD_CHUNK) {

@@ -27,6 +27,9 @@ public sealed class AutodiffGenerate : AutodiffTask
     /// <summary>Folders holding board folders, searched in order.</summary>
     [Required] public string[] BoardsDirectories { get; set; } = Array.Empty<string>();
 
+    /// <summary>The SDK's <c>kernels</c> folder (<c>AutodiffKernelsDirectory</c>), where the engine looks up which families have CMSIS kernels.</summary>
+    public string? KernelsDirectory { get; set; }
+
     /// <summary>CMSIS-NN source root, if any.</summary>
     public string? CmsisNnRoot { get; set; }
 
@@ -74,6 +77,7 @@ public sealed class AutodiffGenerate : AutodiffTask
             NullIfEmpty(CmsisDspRoot))
         {
             // Anything but an explicit "false" keeps the default (DESIGN §5).
+            KernelsDirectory = NullIfEmpty(KernelsDirectory),
             FuseUpdates = !string.Equals(model.GetMetadata("FuseUpdates"), "false", StringComparison.OrdinalIgnoreCase),
         };
 
@@ -118,7 +122,9 @@ public sealed class AutodiffGenerate : AutodiffTask
                 written,
                 result.KernelSources,
                 result.InputFiles.Select(Path.GetFullPath).Append(modelPath).Distinct().ToList(),
-                result.ReportLines);
+                result.ReportLines,
+                result.IncludeDirectories,
+                result.Defines);
             AtomicFile.Write(manifestFile, manifest.ToJson());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

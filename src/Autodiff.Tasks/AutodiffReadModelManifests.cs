@@ -6,7 +6,7 @@ namespace Autodiff.Tasks;
 /// <summary>
 /// Runs on every build after generation (whether it ran or was up to date) and turns the models'
 /// manifests into what the rest of the build needs: C sources to compile, include folders, kernel
-/// sources, and the per-model report lines, which it prints.
+/// sources with the include folders and definitions they need, and the per-model report lines, which it prints.
 /// </summary>
 public sealed class AutodiffReadModelManifests : AutodiffTask
 {
@@ -25,6 +25,12 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
     /// <summary>Folders holding generated headers, for the include path.</summary>
     [Output] public string[] IncludeDirectories { get; private set; } = Array.Empty<string>();
 
+    /// <summary>Include folders the kernel sources need (CMSIS trees), each once; empty with portable kernels.</summary>
+    [Output] public string[] KernelIncludeDirectories { get; private set; } = Array.Empty<string>();
+
+    /// <summary>Preprocessor definitions (<c>NAME</c> or <c>NAME=VALUE</c>) the kernel sources need, each once.</summary>
+    [Output] public string[] KernelDefines { get; private set; } = Array.Empty<string>();
+
     /// <summary>Kernel C sources the models need, each once, as absolute paths.</summary>
     [Output] public ITaskItem[] KernelSources { get; private set; } = Array.Empty<ITaskItem>();
 
@@ -38,6 +44,8 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
         var files = new List<ITaskItem>();
         var includes = new List<string>();
         var kernels = new List<string>();
+        var kernelIncludes = new List<string>();
+        var kernelDefines = new List<string>();
         var report = new List<string>();
         var modelNames = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -66,6 +74,10 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
                 var path = Path.GetFullPath(Path.IsPathRooted(kernel) ? kernel : Path.Combine(KernelsDirectory, kernel));
                 if (!kernels.Contains(path)) kernels.Add(path);
             }
+            foreach (var include in manifest.CompileIncludeDirectories ?? [])
+                if (!kernelIncludes.Contains(include)) kernelIncludes.Add(include);
+            foreach (var define in manifest.CompileDefines ?? [])
+                if (!kernelDefines.Contains(define)) kernelDefines.Add(define);
             report.AddRange(manifest.ReportLines);
         }
 
@@ -74,6 +86,8 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
         GeneratedSources = sources.ToArray();
         GeneratedFiles = files.ToArray();
         IncludeDirectories = includes.ToArray();
+        KernelIncludeDirectories = kernelIncludes.ToArray();
+        KernelDefines = kernelDefines.ToArray();
         KernelSources = kernels.Select(k => (ITaskItem)new TaskItem(k)).ToArray();
         ReportLines = report.ToArray();
         return !Log.HasLoggedErrors;

@@ -4,8 +4,9 @@ namespace Autodiff.Tasks;
 
 /// <summary>
 /// What one generation run produced for one model, stored beside the generated files. Later builds
-/// read it when generation is skipped as up to date, so the C sources, kernel list, report and the
-/// model's extra inputs (weight files) are known without running the engine again. Its timestamp is
+/// read it when generation is skipped as up to date, so the C sources, kernel list (with the include
+/// folders and definitions CMSIS kernels need), report and the model's extra inputs (weight files)
+/// are known without running the engine again. Its timestamp is
 /// the output that the generation target's Inputs/Outputs check compares against.
 /// </summary>
 internal sealed record ModelManifest(
@@ -15,7 +16,9 @@ internal sealed record ModelManifest(
     IReadOnlyList<string> GeneratedFiles,
     IReadOnlyList<string> KernelSources,
     IReadOnlyList<string> InputFiles,
-    IReadOnlyList<string> ReportLines)
+    IReadOnlyList<string> ReportLines,
+    IReadOnlyList<string>? CompileIncludeDirectories = null,
+    IReadOnlyList<string>? CompileDefines = null)
 {
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 

@@ -85,6 +85,19 @@ public sealed class DiagnosticTests(SdkPackageFixture sdk)
     }
 
     [Fact]
+    public void An_invalid_fuse_updates_value_is_an_error()
+    {
+        var project = sdk.CreateProject("BadFuseUpdates")
+            .WithProjectFile()
+            .WithFile("main.c", "int main(void) { return 0; }\n");
+
+        var result = project.Build("-p:AutodiffFuseUpdates=sometimes");
+
+        BuildAssert.Failed(result);
+        BuildAssert.OutputContains(result, "error AD4003: AutodiffFuseUpdates must be true or false, not 'sometimes'");
+    }
+
+    [Fact]
     public void A_user_board_directory_adds_boards()
     {
         var project = sdk.CreateProject("UserBoard")

@@ -103,6 +103,28 @@ public sealed class IncrementalBuildTests(SdkPackageFixture sdk)
         foreach (var (file, time) in manifests) Assert.True(manifestsAfter[file] > time, $"{file} was not regenerated");
     }
 
+    [Fact]
+    public void Turning_off_fused_updates_regenerates_every_model_and_turning_it_back_on_does_too()
+    {
+        var project = ThreeModels("FuseUpdatesChanged");
+        BuildAssert.Succeeded(project.Build());
+        var manifests = Manifests(project);
+        var fused = File.ReadAllText(Path.Combine(project.GeneratedDirectory(), "alpha", "alpha.c"));
+
+        BuildAssert.Succeeded(project.Build("-p:AutodiffFuseUpdates=false"));
+        var manifestsStored = Manifests(project);
+        var stored = File.ReadAllText(Path.Combine(project.GeneratedDirectory(), "alpha", "alpha.c"));
+        BuildAssert.Succeeded(project.Build("-p:AutodiffFuseUpdates=false", "-question"));
+
+        BuildAssert.Succeeded(project.Build());
+        var manifestsFused = Manifests(project);
+
+        Assert.Equal(3, manifests.Count);
+        foreach (var (file, time) in manifests) Assert.True(manifestsStored[file] > time, $"{file} was not regenerated with AutodiffFuseUpdates=false");
+        foreach (var (file, time) in manifestsStored) Assert.True(manifestsFused[file] > time, $"{file} was not regenerated with AutodiffFuseUpdates back on");
+        Assert.NotEqual(fused, stored);
+    }
+
     /// <summary>Each model's manifest is rewritten exactly when the model is generated.</summary>
     private static Dictionary<string, DateTime> Manifests(FirmwareProject project) =>
         FirmwareProject.Timestamps(project.GeneratedDirectory())

@@ -40,7 +40,7 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
     /// (the SDK package keeps the engine in <c>tasks/net10.0/</c> and the kernels in <c>kernels/</c>).
     /// Null when there is none.
     /// </summary>
-    public static string? DefaultKernelsDirectory { get; } = FindKernelsDirectory(AppContext.BaseDirectory, typeof(KernelSelection).Assembly.Location);
+    public static string? DefaultKernelsDirectory { get; } = FindKernelsDirectory(typeof(KernelSelection).Assembly.Location, AppContext.BaseDirectory);
 
     /// <summary>
     /// Chooses per kernel family (DESIGN §7). <c>portable</c>: portable everywhere. <c>cmsis</c> and

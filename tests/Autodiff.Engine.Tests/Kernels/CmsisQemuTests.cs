@@ -114,7 +114,7 @@ public class CmsisQemuTests(ITestOutputHelper output)
         }
         var board = ArmFirmware.Board("stm32f4");
         output.WriteLine("instructions per training step (stm32f4, -O2): model, portable, cmsis, cmsis/portable");
-        var models = Models.Select(row => (string)row[0]).ToArray();
+        var models = ((IEnumerable<object[]>)Models).Select(row => (string)row[0]).ToArray();
         foreach (var model in models)
         {
             var (training, plan) = Plan(model);
