@@ -22,6 +22,19 @@ public sealed class AutodiffCompileC : GccToolTask
     /// <summary>Include folders, searched in order.</summary>
     public string[] IncludeDirectories { get; set; } = Array.Empty<string>();
 
+    /// <summary>
+    /// Include folders of third-party headers (the CMSIS trees), passed as <c>-isystem</c> after
+    /// <see cref="IncludeDirectories"/> so their warnings do not fail strict builds; gcc's dependency
+    /// file does not list their headers.
+    /// </summary>
+    public string[] SystemIncludeDirectories { get; set; } = Array.Empty<string>();
+
+    /// <summary>
+    /// Third-party source (a CMSIS file): the flags lose <c>-Werror</c> (and <c>-Werror=…</c>),
+    /// <c>-Wpedantic</c>, <c>-pedantic</c> and <c>-pedantic-errors</c>, which such code is not written for.
+    /// </summary>
+    public bool ThirdPartySource { get; set; }
+
     /// <summary>Files whose change forces recompilation (e.g. the file recording the flags).</summary>
     public ITaskItem[] ExtraInputs { get; set; } = Array.Empty<ITaskItem>();
 
@@ -71,15 +84,28 @@ public sealed class AutodiffCompileC : GccToolTask
         builder.AppendSwitch("-std=c99");
         builder.AppendSwitch("-fdiagnostics-color=never");
         builder.AppendSwitch("-fno-diagnostics-show-caret");
-        foreach (var flag in Flags.Where(f => !string.IsNullOrWhiteSpace(f))) builder.AppendSwitch(Quote(flag));
+        foreach (var flag in Flags.Where(f => !string.IsNullOrWhiteSpace(f) && !(ThirdPartySource && IsStrictnessFlag(f)))) builder.AppendSwitch(Quote(flag));
         foreach (var define in Defines.Where(d => !string.IsNullOrWhiteSpace(d))) builder.AppendSwitch(Quote("-D" + define));
         foreach (var include in IncludeDirectories.Where(d => !string.IsNullOrWhiteSpace(d))) builder.AppendSwitch(Quote("-I" + include));
+        foreach (var include in SystemIncludeDirectories.Where(d => !string.IsNullOrWhiteSpace(d)))
+        {
+            builder.AppendSwitch("-isystem");
+            builder.AppendSwitch(Quote(include));
+        }
         builder.AppendSwitch("-MMD");
         builder.AppendSwitch("-MP");
         builder.AppendSwitchIfNotNull("-MF ", DependencyPath);
         builder.AppendSwitchIfNotNull("-o ", ObjectPath);
         builder.AppendFileNameIfNotNull(Source.GetMetadata("FullPath"));
         return builder.ToString();
+    }
+
+    /// <summary>Flags that turn warnings into errors or ask for strict ISO C, left out for third-party sources.</summary>
+    internal static bool IsStrictnessFlag(string flag)
+    {
+        var trimmed = flag.Trim();
+        return trimmed == "-Werror" || trimmed.StartsWith("-Werror=", StringComparison.Ordinal)
+            || trimmed is "-Wpedantic" or "-pedantic" or "-pedantic-errors";
     }
 
     /// <summary>Quotes an argument holding spaces the way the process launcher splits arguments.</summary>

@@ -36,6 +36,9 @@ public sealed class AutodiffGenerate : AutodiffTask
     /// <summary>CMSIS-DSP source root, if any.</summary>
     public string? CmsisDspRoot { get; set; }
 
+    /// <summary>CMSIS Core include folder, if any (otherwise looked for beside the DSP root).</summary>
+    public string? CmsisCoreRoot { get; set; }
+
     /// <summary>Every C and header file written or confirmed by this run.</summary>
     [Output] public ITaskItem[] GeneratedFiles { get; private set; } = Array.Empty<ITaskItem>();
 
@@ -78,6 +81,7 @@ public sealed class AutodiffGenerate : AutodiffTask
         {
             // Anything but an explicit "false" keeps the default (DESIGN §5).
             KernelsDirectory = NullIfEmpty(KernelsDirectory),
+            CmsisCoreRoot = NullIfEmpty(CmsisCoreRoot),
             FuseUpdates = !string.Equals(model.GetMetadata("FuseUpdates"), "false", StringComparison.OrdinalIgnoreCase),
         };
 
@@ -93,7 +97,12 @@ public sealed class AutodiffGenerate : AutodiffTask
             return;
         }
 
-        foreach (var diagnostic in result.Diagnostics) Log.LogDiagnostic(diagnostic, modelPath);
+        // Notes (info) of a successful model go to its manifest and are printed on every build, once
+        // per code, by AutodiffReadModelManifests; errors and warnings are printed here.
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            if (!result.Succeeded || diagnostic.Severity != Severity.Info) Log.LogDiagnostic(diagnostic, modelPath);
+        }
         if (!result.Succeeded) return;
         if (string.IsNullOrEmpty(result.ModelName))
         {
@@ -124,7 +133,10 @@ public sealed class AutodiffGenerate : AutodiffTask
                 result.InputFiles.Select(Path.GetFullPath).Append(modelPath).Distinct().ToList(),
                 result.ReportLines,
                 result.IncludeDirectories,
-                result.Defines);
+                result.Defines)
+            {
+                Notes = result.Diagnostics.Where(d => d.Severity == Severity.Info).Select(d => ManifestNote.From(d, modelPath)).ToList(),
+            };
             AtomicFile.Write(manifestFile, manifest.ToJson());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

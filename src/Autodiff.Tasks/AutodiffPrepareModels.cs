@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Autodiff.Engine.Boards;
+using Autodiff.Engine.CodeGen;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -8,7 +9,7 @@ namespace Autodiff.Tasks;
 
 /// <summary>
 /// Runs on every build, before generation, and is cheap: for each model it records the settings that
-/// shape the generated C (board, kernels, budget, fused updates, CMSIS roots) in a settings file rewritten only when
+/// shape the generated C (board, kernels, budget, fused updates, kernels folder, CMSIS roots as resolved) in a settings file rewritten only when
 /// they change, and lists the files the previous generation read (model, weights). Both become
 /// per-model inputs of the generation target, so exactly the affected models regenerate (DESIGN §9).
 /// </summary>
@@ -44,6 +45,18 @@ public sealed class AutodiffPrepareModels : AutodiffTask
     /// <summary>CMSIS-DSP source root, if any.</summary>
     public string? CmsisDspRoot { get; set; }
 
+    /// <summary>CMSIS Core include folder, if any (otherwise looked for beside the DSP root).</summary>
+    public string? CmsisCoreRoot { get; set; }
+
+    /// <summary>The SDK's <c>kernels</c> folder, which says which kernel families have CMSIS implementations.</summary>
+    public string? KernelsDirectory { get; set; }
+
+    /// <summary>The CMSIS-DSP root the engine will use (found and absolute), or empty; the object folder names its sources <c>cmsis-dsp/…</c>.</summary>
+    [Output] public string ResolvedCmsisDspRoot { get; private set; } = "";
+
+    /// <summary>The CMSIS-NN root the engine will use (found and absolute), or empty; its sources compile to <c>cmsis-nn/…</c>.</summary>
+    [Output] public string ResolvedCmsisNnRoot { get; private set; } = "";
+
     /// <summary>
     /// The models with metadata for the generation target: <c>ManifestFile</c>, <c>SettingsFile</c>,
     /// <c>Dependencies</c> (files read last time besides the model), <c>RamBudget</c> and <c>RamReserve</c> in bytes,
@@ -65,6 +78,13 @@ public sealed class AutodiffPrepareModels : AutodiffTask
             !TryParseBytes(RamReserve, "AutodiffRamReserve", null, out var reserve) ||
             !TryParseBool(FuseUpdates, "AutodiffFuseUpdates", null, out var fuse))
             return false;
+
+        // Resolved as the engine resolves them (property, else environment variable, Core beside the DSP
+        // root), so that pointing at another tree, or a tree appearing, regenerates (DESIGN §9).
+        var cmsis = CmsisRoots.Find(CmsisDspRoot, CmsisNnRoot, CmsisCoreRoot);
+        ResolvedCmsisDspRoot = cmsis.Dsp ?? "";
+        ResolvedCmsisNnRoot = cmsis.Nn ?? "";
+        var kernelsDirectory = string.IsNullOrWhiteSpace(KernelsDirectory) ? "" : Path.GetFullPath(KernelsDirectory);
 
         Directory.CreateDirectory(StateDirectory);
         var prepared = new List<ITaskItem>();
@@ -91,8 +111,10 @@ public sealed class AutodiffPrepareModels : AutodiffTask
                 .AppendLine($"budget={modelBudget?.ToString(CultureInfo.InvariantCulture) ?? "board"}")
                 .AppendLine($"reserve={modelReserve?.ToString(CultureInfo.InvariantCulture) ?? "board"}")
                 .AppendLine($"fuse-updates={fuseText}")
-                .AppendLine($"cmsis-nn={CmsisNnRoot}")
-                .AppendLine($"cmsis-dsp={CmsisDspRoot}")
+                .AppendLine($"kernels-directory={kernelsDirectory}")
+                .AppendLine($"cmsis-nn={(kernels == "portable" ? "" : cmsis.Nn)}")
+                .AppendLine($"cmsis-dsp={(kernels == "portable" ? "" : cmsis.Dsp)}")
+                .AppendLine($"cmsis-core={(kernels == "portable" ? "" : cmsis.Core)}")
                 .ToString();
             AtomicFile.WriteIfChanged(settingsFile, settings);
 

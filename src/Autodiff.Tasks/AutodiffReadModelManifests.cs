@@ -31,7 +31,10 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
     /// <summary>Preprocessor definitions (<c>NAME</c> or <c>NAME=VALUE</c>) the kernel sources need, each once.</summary>
     [Output] public string[] KernelDefines { get; private set; } = Array.Empty<string>();
 
-    /// <summary>Kernel C sources the models need, each once, as absolute paths.</summary>
+    /// <summary>
+    /// Kernel C sources the models need, each once, as absolute paths; the CMSIS sources (outside the
+    /// kernels folder) have <c>AutodiffCmsisSource</c> metadata <c>true</c>.
+    /// </summary>
     [Output] public ITaskItem[] KernelSources { get; private set; } = Array.Empty<ITaskItem>();
 
     /// <summary>The models' budget report lines, in model order.</summary>
@@ -47,6 +50,7 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
         var kernelIncludes = new List<string>();
         var kernelDefines = new List<string>();
         var report = new List<string>();
+        var notes = new List<ManifestNote>();
         var modelNames = new Dictionary<string, string>(StringComparer.Ordinal);
 
         foreach (var model in Models)
@@ -74,6 +78,9 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
                 var path = Path.GetFullPath(Path.IsPathRooted(kernel) ? kernel : Path.Combine(KernelsDirectory, kernel));
                 if (!kernels.Contains(path)) kernels.Add(path);
             }
+            // One note per code for the whole build, however many models share it (AD5003 says once how to enable CMSIS).
+            foreach (var note in manifest.Notes ?? [])
+                if (!notes.Exists(n => n.Code == note.Code)) notes.Add(note);
             foreach (var include in manifest.CompileIncludeDirectories ?? [])
                 if (!kernelIncludes.Contains(include)) kernelIncludes.Add(include);
             foreach (var define in manifest.CompileDefines ?? [])
@@ -81,6 +88,8 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
             report.AddRange(manifest.ReportLines);
         }
 
+        foreach (var note in notes)
+            Log.LogMessage(null, note.Code, null, note.File, note.Line, note.Column, 0, 0, MessageImportance.High, "{0}", note.Message);
         foreach (var line in report) LogReport(line);
 
         GeneratedSources = sources.ToArray();
@@ -88,8 +97,17 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
         IncludeDirectories = includes.ToArray();
         KernelIncludeDirectories = kernelIncludes.ToArray();
         KernelDefines = kernelDefines.ToArray();
-        KernelSources = kernels.Select(k => (ITaskItem)new TaskItem(k)).ToArray();
+        KernelSources = kernels.Select(k => (ITaskItem)KernelSource(k)).ToArray();
         ReportLines = report.ToArray();
         return !Log.HasLoggedErrors;
+    }
+
+    private TaskItem KernelSource(string path)
+    {
+        var item = new TaskItem(path);
+        var kernelsFolder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(KernelsDirectory)) + Path.DirectorySeparatorChar;
+        var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        item.SetMetadata("AutodiffCmsisSource", path.StartsWith(kernelsFolder, comparison) ? "false" : "true");
+        return item;
     }
 }

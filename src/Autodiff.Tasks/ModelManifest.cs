@@ -22,6 +22,9 @@ internal sealed record ModelManifest(
 {
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
+    /// <summary>The engine's notes (info diagnostics, e.g. AD5003) on this model, printed on every build.</summary>
+    public IReadOnlyList<ManifestNote> Notes { get; init; } = [];
+
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 
     /// <summary>Reads a manifest; null when it is missing or unreadable (the model is then regenerated).</summary>
@@ -36,4 +39,11 @@ internal sealed record ModelManifest(
             return null;
         }
     }
+}
+
+/// <summary>An info diagnostic of the engine, kept in the manifest so up-to-date builds can repeat it.</summary>
+internal sealed record ManifestNote(string Code, string Message, string? File, int Line, int Column)
+{
+    public static ManifestNote From(Autodiff.Engine.Diagnostics.Diagnostic diagnostic, string modelPath) =>
+        new(diagnostic.Code, diagnostic.Message, diagnostic.Location?.File ?? modelPath, diagnostic.Location?.Line ?? 0, diagnostic.Location?.Column ?? 0);
 }

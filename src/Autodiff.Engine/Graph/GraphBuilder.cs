@@ -103,6 +103,15 @@ public sealed class GraphBuilder
     public IReadOnlyDictionary<Tensor, Tensor> Backward(Tensor loss, IEnumerable<Tensor> parameters) =>
         ReverseMode.Differentiate(this, loss, parameters.ToArray());
 
+    /// <summary>Gives a computed tensor a readable name (e.g. the layer's <c>name:</c>); the name is only a label.</summary>
+    public void Rename(Tensor tensor, string name)
+    {
+        if (tensor.Name == name || tensor.Producer is null) return;
+        _names.Remove(tensor.Name);
+        tensor.Name = UniqueName(name);
+        _names.Add(tensor.Name);
+    }
+
     public string UniqueName(string stem)
     {
         if (!_names.Contains(stem)) return stem;

@@ -36,7 +36,7 @@ public sealed class Tensor
     public int Id { get; }
 
     /// <summary>Readable name: the YAML name for named layers, otherwise derived (e.g. <c>fc1.weight</c>, <c>grad.h1</c>).</summary>
-    public string Name { get; }
+    public string Name { get; internal set; }
     public Shape Shape { get; }
     public TensorRole Role { get; }
     public SourceLocation? Source { get; }

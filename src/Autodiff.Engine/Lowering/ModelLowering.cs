@@ -40,6 +40,7 @@ public static class ModelLowering
                     throw new InvalidOperationException($"no lowering for layer keyword '{layer.Keyword}'");
                 var context = new LayerContext(g, spec, layer, layer.Operands.Select(Resolve).ToArray(), diagnostics);
                 var output = lower(context);
+                if (layer.Name is { } name) g.Rename(output, name.Value);
                 outputs[index] = output;
             }
 
