@@ -85,6 +85,10 @@ public sealed class FirmwareProject
     public ProcessResult Build(params string[] arguments) =>
         _sdk.Dotnet(Directory, new[] { "build", ProjectFile, "-v:m" }.Concat(arguments).ToArray());
 
+    /// <summary>A build with environment variables changed for the build process (null removes one).</summary>
+    public ProcessResult BuildWith(IReadOnlyDictionary<string, string?> environmentChanges, params string[] arguments) =>
+        _sdk.DotnetWith(Directory, environmentChanges, new[] { "build", ProjectFile, "-v:m" }.Concat(arguments).ToArray());
+
     public ProcessResult Clean(params string[] arguments) =>
         _sdk.Dotnet(Directory, new[] { "clean", ProjectFile, "-v:m" }.Concat(arguments).ToArray());
 

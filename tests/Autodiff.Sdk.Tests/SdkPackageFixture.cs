@@ -50,9 +50,20 @@ public sealed class SdkPackageFixture : IDisposable
 
     /// <summary>Runs <c>dotnet</c> the way a user would, isolated from this test process's MSBuild settings.</summary>
     public ProcessResult Dotnet(string workingDirectory, params string[] arguments) =>
-        ProcessRunner.Run("dotnet", arguments.Concat(new[] { "-nodeReuse:false", "--disable-build-servers" }), workingDirectory, Environment());
+        DotnetWith(workingDirectory, null, arguments);
 
-    private IReadOnlyDictionary<string, string?> Environment()
+    /// <summary>
+    /// Like <see cref="Dotnet"/>, with <paramref name="environmentChanges"/> applied on top of the
+    /// isolated environment (a null value removes the variable, e.g. <c>CMSIS_DSP_ROOT</c>).
+    /// </summary>
+    public ProcessResult DotnetWith(string workingDirectory, IReadOnlyDictionary<string, string?>? environmentChanges, params string[] arguments)
+    {
+        var environment = Environment();
+        foreach (var (name, value) in environmentChanges ?? new Dictionary<string, string?>()) environment[name] = value;
+        return ProcessRunner.Run("dotnet", arguments.Concat(new[] { "-nodeReuse:false", "--disable-build-servers" }), workingDirectory, environment);
+    }
+
+    private Dictionary<string, string?> Environment()
     {
         var environment = new Dictionary<string, string?>
         {

@@ -1,0 +1,182 @@
+using System.Text.RegularExpressions;
+using Autodiff.Engine.CodeGen;
+using Xunit.Abstractions;
+
+namespace Autodiff.Sdk.Tests;
+
+/// <summary>
+/// DESIGN §7 in the SDK: which kernels firmware gets with and without CMSIS, and that firmware built
+/// on CMSIS kernels compiles only the CMSIS sources it needs and rebuilds incrementally (DESIGN §9).
+/// The tests without CMSIS remove the CMSIS variables from the build's environment. The tests with
+/// CMSIS need <c>CMSIS_DSP_ROOT</c> (and <c>CMSIS_NN_ROOT</c>; the Core headers are found beside the
+/// DSP checkout or through <c>CMSIS_CORE_ROOT</c>), and without them print a SKIPPED line and pass.
+/// </summary>
+[Collection(SdkCollection.Name)]
+public sealed class CmsisBuildTests(SdkPackageFixture sdk, ITestOutputHelper output)
+{
+    private static readonly IReadOnlyDictionary<string, string?> WithoutCmsis = new Dictionary<string, string?>
+    {
+        [CmsisRoots.DspVariable] = null,
+        [CmsisRoots.NnVariable] = null,
+        [CmsisRoots.CoreVariable] = null,
+    };
+
+    private FirmwareProject TwoModels(string name) =>
+        sdk.CreateProject(name)
+            .WithProjectFile("models/alpha.yaml", "models/beta.yaml")
+            .WithFile("models/alpha.yaml", TestModels.Classifier("alpha"))
+            .WithFile("models/beta.yaml", TestModels.Classifier("beta"))
+            .WithFile("main.c", TestModels.MainTraining(0, "alpha", "beta"));
+
+    [Fact]
+    public void Auto_on_a_dsp_board_without_cmsis_uses_portable_kernels_and_says_once_how_to_enable_cmsis()
+    {
+        var project = TwoModels("AutoWithoutCmsis");
+
+        var result = project.BuildWith(WithoutCmsis, "-p:Board=stm32f4");
+        var upToDate = project.BuildWith(WithoutCmsis, "-p:Board=stm32f4");
+
+        foreach (var build in new[] { result, upToDate })
+        {
+            BuildAssert.Succeeded(build);
+            Assert.Single(Regex.Matches(build.Output, @"message AD5003: "));
+            BuildAssert.OutputMatches(build, @"message AD5003: board 'stm32f4' can use CMSIS kernels for .* set CmsisDspRoot \(or the environment variable CMSIS_DSP_ROOT\)");
+            Assert.DoesNotContain("warning AD5003", build.Output);
+            AssertAllPortable(build, models: 2);
+        }
+    }
+
+    [Fact]
+    public void Cmsis_kernels_without_cmsis_fail_with_AD5001_naming_the_property()
+    {
+        var project = TwoModels("CmsisWithoutCmsis");
+
+        var result = project.BuildWith(WithoutCmsis, "-p:Board=stm32f4", "-p:AutodiffKernels=cmsis");
+
+        BuildAssert.Failed(result);
+        BuildAssert.OutputMatches(result, @"alpha\.yaml\(\d+,\d+\): error AD5001: AutodiffKernels=cmsis, but the CMSIS sources for .* were not found: set CmsisDspRoot");
+    }
+
+    [Theory]
+    [InlineData("lm3s6965")]
+    [InlineData("host")]
+    public void Auto_on_a_board_without_dsp_uses_portable_kernels_silently(string board)
+    {
+        var project = TwoModels("AutoNoDsp");
+
+        var result = project.BuildWith(WithoutCmsis, "-p:Board=" + board);
+
+        BuildAssert.Succeeded(result);
+        Assert.DoesNotContain("AD5003", result.Output);
+        AssertAllPortable(result, models: 2);
+    }
+
+    [Fact]
+    public void Cmsis_firmware_runs_in_qemu_and_compiles_only_the_listed_cmsis_sources()
+    {
+        if (MissingCmsis() is { } skip)
+        {
+            output.WriteLine(skip);
+            return;
+        }
+        var project = TwoModels("CmsisRun");
+
+        var result = project.Build("-p:Board=stm32f4", "-p:AutodiffKernels=cmsis", "-t:Run");
+
+        BuildAssert.Succeeded(result);
+        BuildAssert.OutputMatches(result, @"CmsisRun\.elf in QEMU \(netduinoplus2\) exited with code 0");
+        Assert.DoesNotContain("AD5003", result.Output);
+        var cmsisFamilies = CmsisFamilies(result);
+        Assert.Contains("linear", cmsisFamilies);
+
+        // Exactly the CMSIS-DSP files the chosen families list, each compiled once under cmsis-dsp/.
+        var expected = cmsisFamilies
+            .SelectMany(f => File.ReadAllLines(Path.Combine(sdk.RepositoryRoot, "kernels", "cmsis", f + ".cmsis")))
+            .Select(line => line.Split('#')[0].Trim())
+            .Where(line => line.StartsWith("dsp:", StringComparison.Ordinal))
+            .Select(line => "cmsis-dsp/" + line["dsp:".Length..].Trim() + ".o")
+            .ToHashSet();
+        var objects = FirmwareProject.Timestamps(project.ObjectDirectory("stm32f4")).Keys.Where(k => k.EndsWith(".o", StringComparison.Ordinal)).ToList();
+        Assert.Equal(expected.Order(), objects.Where(o => o.StartsWith("cmsis-", StringComparison.Ordinal)).Order());
+        Assert.All(objects, o => Assert.Matches(@"^(project|generated|kernels|boards|cmsis-dsp)/", o));
+        foreach (var family in cmsisFamilies)
+        {
+            Assert.Contains($"kernels/cmsis/{family}.c.o", objects);
+            Assert.DoesNotContain($"kernels/portable/{family}.c.o", objects);
+        }
+    }
+
+    [Fact]
+    public void Cmsis_firmware_rebuilds_incrementally_like_any_other()
+    {
+        if (MissingCmsis() is { } skip)
+        {
+            output.WriteLine(skip);
+            return;
+        }
+        var project = TwoModels("CmsisIncremental");
+
+        // CMSIS appearing is a change of settings: both models regenerate with CMSIS kernels.
+        BuildAssert.Succeeded(project.BuildWith(WithoutCmsis, "-p:Board=stm32f4"));
+        var portableManifests = Manifests(project);
+        var first = project.Build("-p:Board=stm32f4");
+        BuildAssert.Succeeded(first);
+        Assert.Contains("linear", CmsisFamilies(first));
+        foreach (var (file, time) in Manifests(project)) Assert.True(time > portableManifests[file], $"{file} was not regenerated when CMSIS was found");
+
+        var generated = FirmwareProject.Timestamps(project.GeneratedDirectory());
+        var objects = FirmwareProject.Timestamps(project.ObjectDirectory("stm32f4"));
+        BuildAssert.Succeeded(project.Build("-p:Board=stm32f4"));
+        BuildAssert.Succeeded(project.Build("-p:Board=stm32f4", "-question"));
+        Assert.Equal(generated, FirmwareProject.Timestamps(project.GeneratedDirectory()));
+        Assert.Equal(objects, FirmwareProject.Timestamps(project.ObjectDirectory("stm32f4")));
+
+        project.WithFile("models/beta.yaml", TestModels.Classifier("beta", learningRate: "0.05"));
+        BuildAssert.Succeeded(project.Build("-p:Board=stm32f4"));
+        var generatedAfter = FirmwareProject.Timestamps(project.GeneratedDirectory());
+        var objectsAfter = FirmwareProject.Timestamps(project.ObjectDirectory("stm32f4"));
+
+        Assert.True(generatedAfter["beta/beta.c"] > generated["beta/beta.c"], "beta.c was not regenerated");
+        Assert.True(objectsAfter["generated/beta/beta.c.o"] > objects["generated/beta/beta.c.o"], "beta.c was not recompiled");
+        Assert.Equal(generated["alpha/alpha.c"], generatedAfter["alpha/alpha.c"]);
+        Assert.Equal(objects["generated/alpha/alpha.c.o"], objectsAfter["generated/alpha/alpha.c.o"]);
+        var untouched = objects.Keys.Where(k => k.EndsWith(".o", StringComparison.Ordinal) && (k.StartsWith("cmsis-dsp/", StringComparison.Ordinal) || k.StartsWith("kernels/", StringComparison.Ordinal))).ToList();
+        Assert.NotEmpty(untouched);
+        foreach (var file in untouched) Assert.Equal(objects[file], objectsAfter[file]);
+        BuildAssert.Succeeded(project.Build("-p:Board=stm32f4", "-question"));
+    }
+
+    /// <summary>Null when the CMSIS trees these tests build against are set, else the SKIPPED line.</summary>
+    private static string? MissingCmsis()
+    {
+        var roots = CmsisRoots.Find(null, null, null);
+        return roots.HasDsp
+            ? null
+            : $"SKIPPED: CMSIS not found; set {CmsisRoots.DspVariable} to a CMSIS-DSP checkout and {CmsisRoots.NnVariable} to a CMSIS-NN checkout " +
+              $"(the Core headers are found beside them in CMSIS_6/CMSIS/Core/Include, or set {CmsisRoots.CoreVariable}) to build firmware with the CMSIS kernels";
+    }
+
+    /// <summary>The families the report says got CMSIS kernels, over every model.</summary>
+    private static IReadOnlyList<string> CmsisFamilies(ProcessResult result) =>
+        Regex.Matches(result.Output, @"^\s*kernel families: (.*)$", RegexOptions.Multiline)
+            .SelectMany(m => m.Groups[1].Value.Split(", "))
+            .Select(entry => entry.Trim().Split(' '))
+            .Where(parts => parts is [_, "cmsis"])
+            .Select(parts => parts[0])
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    private static void AssertAllPortable(ProcessResult result, int models)
+    {
+        var lines = Regex.Matches(result.Output, @"^\s*kernel families: (.*)$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(models, lines.Count);
+        foreach (var line in lines)
+            Assert.All(line.Split(", "), entry => Assert.EndsWith(" portable", entry.Trim()));
+    }
+
+    private static Dictionary<string, DateTime> Manifests(FirmwareProject project) =>
+        FirmwareProject.Timestamps(project.GeneratedDirectory())
+            .Where(kv => kv.Key.EndsWith(".manifest.json", StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+}
