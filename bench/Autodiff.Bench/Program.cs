@@ -34,27 +34,57 @@ foreach (var (label, path) in new[] { ("mnist_mlp (784-32-10)", mnist), ("mlp200
 
 Console.WriteLine();
 Console.WriteLine($"== Memory plans on {board.Name} (bytes) ==");
-Console.WriteLine($"{"model",-22}{"arena",10}{"lower bd",10}{"ratio",7}{"all grads",11}{"no reuse",11}{"generate ms",13}");
-var models = Directory.EnumerateFiles(Path.Combine(root, "tests", "Autodiff.Engine.Tests", "Models", "good"), "*.yaml")
-    .Concat(Directory.Exists(Path.Combine(root, "samples")) ? Directory.EnumerateFiles(Path.Combine(root, "samples"), "*.yaml", SearchOption.AllDirectories) : [])
-    .Order(StringComparer.Ordinal);
-foreach (var path in models)
+Console.WriteLine($"{"model",-30}{"arena",10}{"lower bd",10}{"ratio",7}{"all grads",11}{"no reuse",11}{"generate ms",13}");
+var models = Directory.EnumerateFiles(Path.Combine(root, "samples"), "*.yaml", SearchOption.AllDirectories)
+    .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
+    .Concat(Directory.EnumerateFiles(Path.Combine(root, "tests", "Autodiff.Engine.Tests", "Models", "good"), "*.yaml"))
+    .Order(StringComparer.Ordinal)
+    .Select(p => WithGeneratedWeights(p, root));
+foreach (var (path, label) in models)
 {
     var diagnostics = new DiagnosticBag();
     Autodiff.Engine.Autodiff.TrainingGraph? training;
     MemoryPlan? plan;
     try { (training, plan) = ModelCompiler.Plan(path, diagnostics); }
-    catch (Exception e) { Console.WriteLine($"{Path.GetFileNameWithoutExtension(path),-22} failed: {e.Message}"); continue; }
+    catch (Exception e) { Console.WriteLine($"{label,-30} failed: {e.Message}"); continue; }
     if (training is null || plan is null)
     {
-        Console.WriteLine($"{Path.GetFileNameWithoutExtension(path),-22} skipped: {diagnostics.Items.FirstOrDefault()?.Message}");
+        Console.WriteLine($"{label,-30} skipped: {diagnostics.Items.FirstOrDefault()?.Message}");
         continue;
     }
     var allGradients = MemoryPlanner.Plan(training, new PlanOptions(FuseUpdates: false));
     var noReuse = MemoryPlanner.Plan(training, new PlanOptions(FuseUpdates: false, InPlace: false)).NoReuseBytes;
     var generate = Median(() => ModelCompiler.Compile(new CompileRequest(path, board, KernelChoice.Portable, RamBudget: long.MaxValue)));
-    Console.WriteLine($"{Path.GetFileNameWithoutExtension(path),-22}{plan.ArenaBytes,10}{plan.LowerBoundBytes,10}" +
+    Console.WriteLine($"{label,-30}{plan.ArenaBytes,10}{plan.LowerBoundBytes,10}" +
                       $"{(double)plan.ArenaBytes / Math.Max(plan.LowerBoundBytes, 1),7:0.000}{allGradients.ArenaBytes,11}{noReuse,11}{Ms(generate),13}");
+}
+
+// The frozen-weights test model reads .npy files that the tests generate; write the same kind here.
+static (string Path, string Label) WithGeneratedWeights(string path, string root)
+{
+    var label = System.IO.Path.GetRelativePath(root, path).Replace(".yaml", "").Replace("tests/Autodiff.Engine.Tests/Models/", "tests/").Replace("/models/", "/");
+    if (System.IO.Path.GetFileName(path) != "frozen_weights.yaml") return (path, label);
+    var dir = Directory.CreateTempSubdirectory("autodiff-bench-").FullName;
+    var copy = System.IO.Path.Combine(dir, "frozen_weights.yaml");
+    File.Copy(path, copy);
+    var weights = Directory.CreateDirectory(System.IO.Path.Combine(dir, "frozen_weights")).FullName;
+    WriteNpy(System.IO.Path.Combine(weights, "features.weight.npy"), [3, 4], Enumerable.Range(0, 12).Select(i => i * 0.1f).ToArray());
+    WriteNpy(System.IO.Path.Combine(weights, "features.bias.npy"), [3], [0.5f, -0.5f, 0.25f]);
+    WriteNpy(System.IO.Path.Combine(weights, "adapter.npy"), [3, 3], [1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    return (copy, label);
+}
+
+// A version-1 .npy file of little-endian float32 in C order.
+static void WriteNpy(string path, int[] shape, float[] values)
+{
+    var dims = shape.Length == 1 ? $"({shape[0]},)" : "(" + string.Join(", ", shape) + ")";
+    var header = $"{{'descr': '<f4', 'fortran_order': False, 'shape': {dims}, }}";
+    header += new string(' ', (64 - (10 + header.Length + 1) % 64) % 64) + "\n";
+    using var w = new BinaryWriter(File.Create(path));
+    w.Write(new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0 });
+    w.Write((ushort)header.Length);
+    w.Write(Encoding.ASCII.GetBytes(header));
+    foreach (var v in values) w.Write(v);
 }
 
 static TimeSpan Median(Func<object?> action)
