@@ -1,0 +1,86 @@
+/*
+ * plain_optimizers.h - the optimizer kernels that every kernel implementation writes in plain C:
+ * the learning-rate schedules, Adam and RMSprop (one pass per element with a square root, which
+ * CMSIS-DSP has no vector function for), and the regularised gradient all updates start from.
+ *
+ * Semantics are PyTorch's; see ../optimizers.c. This header defines external functions of the
+ * kernel ABI: exactly one optimizers.c per firmware includes it.
+ */
+#ifndef AD_INTERNAL_PLAIN_OPTIMIZERS_H
+#define AD_INTERNAL_PLAIN_OPTIMIZERS_H
+
+#include <math.h>
+
+#include "../autodiff_kernels.h"
+
+/* C99 has no M_PI. */
+#define AD_PI 3.14159265358979323846
+
+/* d = g + 2*l2*w, then d += weight_decay*w, in that order (the order the reference interpreter
+ * uses); a zero coefficient leaves its term out. two_l2 is 2*l2, which is 0 exactly when l2 is. */
+static inline float ad_regularised_gradient(float g, float w, float two_l2, float weight_decay)
+{
+    float d = g;
+    if (two_l2 != 0.0f) d += two_l2 * w;
+    if (weight_decay != 0.0f) d += weight_decay * w;
+    return d;
+}
+
+float ad_lr_schedule_f32(uint32_t kind, double base_lr, double gamma, uint32_t period,
+                         double eta_min, uint32_t step)
+{
+    double lr = base_lr;
+    switch (kind) {
+    case AD_LR_STEP:
+        lr = base_lr * pow(gamma, (double)(step / period));
+        break;
+    case AD_LR_EXPONENTIAL:
+        lr = base_lr * pow(gamma, (double)step);
+        break;
+    case AD_LR_COSINE:
+        /* Past t_max the rate stays at eta_min rather than rising again. */
+        lr = step >= period ? eta_min
+                            : eta_min + (base_lr - eta_min) * (1.0 + cos(AD_PI * (double)step / (double)period)) / 2.0;
+        break;
+    default:
+        break;
+    }
+    return (float)lr;
+}
+
+void ad_adam_f32(float *w, const float *g, float *m, float *v, uint32_t n, float lr,
+                 float beta1, float beta2, float eps, float weight_decay, float l2, uint32_t step)
+{
+    const double t = (double)step + 1.0;
+    const float step_size = (float)((double)lr / (1.0 - pow((double)beta1, t)));
+    const float bc2_sqrt = (float)sqrt(1.0 - pow((double)beta2, t));
+    const float two_l2 = 2.0f * l2;
+    const float one_minus_beta1 = 1.0f - beta1;
+    const float one_minus_beta2 = 1.0f - beta2;
+    for (uint32_t i = 0; i < n; ++i) {
+        const float d = ad_regularised_gradient(g[i], w[i], two_l2, weight_decay);
+        m[i] = beta1 * m[i] + one_minus_beta1 * d;
+        v[i] = beta2 * v[i] + one_minus_beta2 * d * d;
+        w[i] -= step_size * m[i] / (sqrtf(v[i]) / bc2_sqrt + eps);
+    }
+}
+
+void ad_rmsprop_f32(float *w, const float *g, float *square_avg, float *momentum_buf, uint32_t n,
+                    float lr, float alpha, float eps, float momentum, float weight_decay, float l2)
+{
+    const float two_l2 = 2.0f * l2;
+    const float one_minus_alpha = 1.0f - alpha;
+    for (uint32_t i = 0; i < n; ++i) {
+        const float d = ad_regularised_gradient(g[i], w[i], two_l2, weight_decay);
+        square_avg[i] = alpha * square_avg[i] + one_minus_alpha * d * d;
+        const float avg = sqrtf(square_avg[i]) + eps;
+        if (momentum_buf) {
+            momentum_buf[i] = momentum * momentum_buf[i] + d / avg;
+            w[i] -= lr * momentum_buf[i];
+        } else {
+            w[i] -= lr * (d / avg);
+        }
+    }
+}
+
+#endif
