@@ -148,6 +148,8 @@ public static class ModelEmitter
         if (!training.Graph.Inputs.Any()) w.Line("(void)x;");
         if (!training.Graph.Targets.Any()) w.Line("(void)y;");
         var steps = plan.Steps;
+        foreach (var update in steps.SelectMany(s => s.Nodes).Where(n => n.Op is ISpanUpdate))
+            ((ISpanUpdate)update.Op).EmitStepConstants(new KernelCallWriter(update, addressing, w, null, $"{n}_steps_done"));
         for (var s = 0; s < steps.Count; s++)
         {
             var step = steps[s];

@@ -26,6 +26,13 @@ public interface ITiledGradient
 public interface ISpanUpdate
 {
     /// <summary>
+    /// Emits declarations of the values every span of this update shares within one training
+    /// step (the step's learning rate, bias corrections), so a fused update does not recompute
+    /// them per tile. The code generator emits them once, at the top of the training step.
+    /// </summary>
+    void EmitStepConstants(IKernelCallWriter c);
+
+    /// <summary>
     /// Emits C updating elements [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="count"/>)
     /// of the parameter and its state from the gradient values at <paramref name="gradient"/>.
     /// </summary>

@@ -59,6 +59,16 @@ public abstract class OptimizerUpdateOp : Op, ISpanUpdate
     public override void Emit(IKernelCallWriter c) =>
         EmitSpan(c, "0u", $"{c.Node.Input(0).Shape.Count}u", c.In(1));
 
+    /// <summary>A scheduled learning rate becomes a local of the training step; a constant one stays a literal.</summary>
+    public virtual void EmitStepConstants(IKernelCallWriter c)
+    {
+        if (Settings.Schedule is not ConstantLr)
+            c.Line($"const float {StepLocal(c, "lr")} = {Settings.Schedule.CExpression(Settings.Lr, c.StepCounter)};");
+    }
+
+    /// <summary>The name of a per-step local of this update node, unique within the training step.</summary>
+    protected static string StepLocal(IKernelCallWriter c, string what) => $"update{c.Node.Id}_{what}";
+
     public abstract void EmitSpan(IKernelCallWriter c, string offset, string count, string gradient);
 
     /// <summary>The learning rate of the current step, computed in double and rounded once, as in C.</summary>
@@ -85,7 +95,8 @@ public abstract class OptimizerUpdateOp : Op, ISpanUpdate
         return offset == "0u" ? p : $"{p} + {offset}";
     }
 
-    protected string Lr(IKernelCallWriter c) => Settings.Schedule.CExpression(Settings.Lr, c.StepCounter);
+    /// <summary>The learning rate of the current step as C: the local from <see cref="EmitStepConstants"/>, or a literal.</summary>
+    protected string Lr(IKernelCallWriter c) => Settings.Schedule is ConstantLr ? F(Settings.Lr) : StepLocal(c, "lr");
 
     protected static string F(double value) => CText.Float(value);
 }

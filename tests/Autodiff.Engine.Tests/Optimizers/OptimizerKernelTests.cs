@@ -84,10 +84,12 @@ public class OptimizerKernelTests
         var grads = g.Backward(g.MseLoss(g.Linear(x, w), g.Target("y", 3)), [w]);
         var update = OptimizerBuilder.AddUpdates(g, grads, new Sgd(0.5, 0.9, Nesterov: true) { Schedule = new StepLr(10, 0.5) }, l2: 0.25).Single();
         var writer = new TextWriter(update);
+        ((ISpanUpdate)update.Op).EmitStepConstants(writer);
         ((ISpanUpdate)update.Op).EmitSpan(writer, "(size_t)tile * 2u", "2u", "tile_grad");
+        var lr = $"update{update.Id}_lr";
         Assert.Equal(
-            "ad_sgd_f32(w + (size_t)tile * 2u, tile_grad, w_momentum + (size_t)tile * 2u, 2u, " +
-            "ad_lr_schedule_f32(AD_LR_STEP, 0.5, 0.5, 10u, 0.0, steps_done), 0.9f, 0.0f, 1, 0.0f, 0.25f, steps_done);\n",
+            $"const float {lr} = ad_lr_schedule_f32(AD_LR_STEP, 0.5, 0.5, 10u, 0.0, steps_done);\n" +
+            $"ad_sgd_f32(w + (size_t)tile * 2u, tile_grad, w_momentum + (size_t)tile * 2u, 2u, {lr}, 0.9f, 0.0f, 1, 0.0f, 0.25f, steps_done);\n",
             writer.Text);
         Assert.Equal(["w.momentum"], g.Graph.OptimizerState.Select(s => s.Name));
     }
@@ -173,6 +175,14 @@ public class OptimizerKernelTests
                 penalty.Producer!.Op.Emit(writer);
                 sb.Append(writer.Text).AppendLine($"  penalties[{k}] = penalty[0];");
             }
+            // One block per training step, as in generated code: per-step constants first, then the updates.
+            sb.AppendLine("  {");
+            foreach (var u in updates)
+            {
+                var constants = new TextWriter(u);
+                ((ISpanUpdate)u.Op).EmitStepConstants(constants);
+                sb.Append(constants.Text);
+            }
             foreach (var u in updates)
             {
                 var writer = new TextWriter(u, gradientName: $"g{k}_{CName(u.Inputs[0])}");
@@ -186,6 +196,7 @@ public class OptimizerKernelTests
                 else u.Op.Emit(writer);
                 sb.Append(writer.Text);
             }
+            sb.AppendLine("  }");
             sb.AppendLine("  ++steps_done;");
         }
         foreach (var p in graph.Tensors.Where(t => t.IsPersistent))
