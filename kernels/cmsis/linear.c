@@ -14,29 +14,10 @@
 
 #include "arm_math.h"
 
+#include "internal/weighted_row_sum.h"
+
 /* CMSIS-DSP matrix dimensions are uint16_t. */
 #define AD_CMSIS_MAX_DIM 65535u
-
-/* y[i] = sum_r c[r * c_stride] * m[r * m_stride + i] for i < n, rows >= 1: a weighted sum of the rows
- * of m [rows, m_stride], accumulated row by row in increasing r. y [n] must not alias m or c. */
-static void weighted_row_sum(const float *m, size_t m_stride, const float *c, size_t c_stride,
-                             uint32_t rows, uint32_t n, float *y)
-{
-    uint32_t r = 1;
-    arm_scale_f32(m, c[0], y, n);
-    for (; r + 3u < rows; r += 4u) {
-        const float c0 = c[(size_t)r * c_stride], c1 = c[(size_t)(r + 1u) * c_stride];
-        const float c2 = c[(size_t)(r + 2u) * c_stride], c3 = c[(size_t)(r + 3u) * c_stride];
-        const float *m0 = m + (size_t)r * m_stride;
-        const float *m1 = m0 + m_stride, *m2 = m1 + m_stride, *m3 = m2 + m_stride;
-        for (uint32_t i = 0; i < n; ++i) y[i] = (((y[i] + c0 * m0[i]) + c1 * m1[i]) + c2 * m2[i]) + c3 * m3[i];
-    }
-    for (; r < rows; ++r) {
-        const float c0 = c[(size_t)r * c_stride];
-        const float *m0 = m + (size_t)r * m_stride;
-        for (uint32_t i = 0; i < n; ++i) y[i] += c0 * m0[i];
-    }
-}
 
 /* y[b,o] = sum_i x[b,i] * w[o,i] + bias[o].  x [B,in], w [out,in], bias [out] or NULL, y [B,out].
  * arm_mat_vec_mult_f32 (four rows of W per pass) per sample; arm_dot_prod_f32 per output when a
@@ -71,7 +52,7 @@ void ad_linear_backward_input_f32(const float *dy, const float *w, float *dx,
     for (uint32_t b = 0; b < batch; ++b) {
         float *dxb = dx + (size_t)b * in;
         if (out == 0u) arm_fill_f32(0.0f, dxb, in);
-        else weighted_row_sum(w, in, dy + (size_t)b * out, 1u, out, in, dxb);
+        else ad_weighted_row_sum(w, in, dy + (size_t)b * out, 1u, out, in, dxb);
     }
 }
 
@@ -82,7 +63,7 @@ void ad_linear_backward_weight_row_f32(const float *dy, const float *x, float *d
                                        uint32_t batch, uint32_t in, uint32_t out, uint32_t row)
 {
     if (batch == 0u) arm_fill_f32(0.0f, dw_row, in);
-    else weighted_row_sum(x, in, dy + row, out, batch, in, dw_row);
+    else ad_weighted_row_sum(x, in, dy + row, out, batch, in, dw_row);
 }
 
 /* db[c] = sum_r dy[r,c].  dy [rows,channels], db [channels]: arm_copy_f32 of the first row, then

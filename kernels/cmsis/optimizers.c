@@ -13,28 +13,14 @@
  */
 #include "autodiff_kernels.h"
 
-#include <math.h>
-
 #include "arm_math.h"
+
+/* ad_lr_schedule_f32, ad_adam_f32 and ad_rmsprop_f32, the same plain C as the portable kernels
+ * (kernels/portable/internal/). */
+#include "internal/plain_optimizers.h"
 
 /* Elements per vector pass; two chunks of this size live on the stack during an SGD update. */
 #define AD_CHUNK 64u
-
-/* C99 has no M_PI. */
-#define AD_PI 3.14159265358979323846
-
-/* The learning rate after `step` completed steps for schedule `kind` (AD_LR_*), in double. */
-float ad_lr_schedule_f32(uint32_t kind, double base_lr, double gamma, uint32_t period,
-                         double eta_min, uint32_t step)
-{
-    if (kind == AD_LR_STEP) return (float)(base_lr * pow(gamma, (double)(step / period)));
-    if (kind == AD_LR_EXPONENTIAL) return (float)(base_lr * pow(gamma, (double)step));
-    if (kind == AD_LR_COSINE) {
-        if (step >= period) return (float)eta_min;
-        return (float)(eta_min + (base_lr - eta_min) * (1.0 + cos(AD_PI * (double)step / (double)period)) / 2.0);
-    }
-    return (float)base_lr;
-}
 
 /* SGD on w, g, momentum_buf [n] (momentum_buf non-NULL iff momentum != 0), in place on w and the
  * buffer; without momentum in one pass, otherwise as chunks of vector passes:  d = g (+ 2*l2*w) (+ weight_decay*w);
@@ -104,52 +90,6 @@ void ad_sgd_f32(float *w, const float *g, float *momentum_buf, uint32_t n, float
         }
         arm_scale_f32(dk, -lr, t, c);
         arm_add_f32(wk, t, wk, c);
-    }
-}
-
-/* Adam on w, g, m, v [n] in place, t = step + 1 (plain C: needs a square root per element):
- * m = beta1*m + (1-beta1)*d;  v = beta2*v + (1-beta2)*d*d;
- * w -= (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps). */
-void ad_adam_f32(float *w, const float *g, float *m, float *v, uint32_t n, float lr,
-                 float beta1, float beta2, float eps, float weight_decay, float l2, uint32_t step)
-{
-    const double t = (double)step + 1.0;
-    const float step_size = (float)((double)lr / (1.0 - pow((double)beta1, t)));
-    const float root_bias2 = (float)sqrt(1.0 - pow((double)beta2, t));
-    const float two_l2 = 2.0f * l2;
-    const float one_minus_beta1 = 1.0f - beta1;
-    const float one_minus_beta2 = 1.0f - beta2;
-    for (uint32_t i = 0; i < n; ++i) {
-        float d = g[i];
-        if (l2 != 0.0f) d += two_l2 * w[i];
-        if (weight_decay != 0.0f) d += weight_decay * w[i];
-        m[i] = beta1 * m[i] + one_minus_beta1 * d;
-        v[i] = beta2 * v[i] + one_minus_beta2 * d * d;
-        w[i] -= step_size * m[i] / (sqrtf(v[i]) / root_bias2 + eps);
-    }
-}
-
-/* RMSprop (not centered) on w, g, square_avg, momentum_buf [n] in place (plain C: a square root
- * per element): square_avg = alpha*square_avg + (1-alpha)*d*d;  avg = sqrt(square_avg) + eps;
- * with momentum_buf: buf = momentum*buf + d/avg, w -= lr*buf; else w -= lr*(d/avg). */
-void ad_rmsprop_f32(float *w, const float *g, float *square_avg, float *momentum_buf, uint32_t n,
-                    float lr, float alpha, float eps, float momentum, float weight_decay, float l2)
-{
-    const float two_l2 = 2.0f * l2;
-    const float one_minus_alpha = 1.0f - alpha;
-    for (uint32_t i = 0; i < n; ++i) {
-        float d = g[i];
-        float avg;
-        if (l2 != 0.0f) d += two_l2 * w[i];
-        if (weight_decay != 0.0f) d += weight_decay * w[i];
-        square_avg[i] = alpha * square_avg[i] + one_minus_alpha * d * d;
-        avg = sqrtf(square_avg[i]) + eps;
-        if (momentum_buf) {
-            momentum_buf[i] = momentum * momentum_buf[i] + d / avg;
-            w[i] -= lr * momentum_buf[i];
-        } else {
-            w[i] -= lr * (d / avg);
-        }
     }
 }
 

@@ -1,99 +1,104 @@
 /*
  * softmax.c - portable softmax / log-softmax: over the last axis, row by row ([rows, n]), and
  * over any axis with the strided [outer, n, inner] kernels.
+ *
+ * Each normalisation is written once, for one vector of n elements `stride` floats apart: a row
+ * of the last-axis kernels is such a vector with stride 1, and the strided kernels view the tensor
+ * as [outer, n, inner] and normalise along n, element (o, i, j) sitting at (o * n + i) * inner + j.
  */
 #include <math.h>
 
 #include "autodiff_kernels.h"
 
+static float strided_max(const float *xs, uint32_t n, size_t stride)
+{
+    float max = xs[0];
+    for (uint32_t i = 1; i < n; ++i) max = xs[i * stride] > max ? xs[i * stride] : max;
+    return max;
+}
+
+static void log_softmax_vector(const float *xs, float *ys, uint32_t n, size_t stride)
+{
+    const float max = strided_max(xs, n, stride);
+    float sum = 0.0f;
+    for (uint32_t i = 0; i < n; ++i) sum += expf(xs[i * stride] - max);
+    const float log_sum = logf(sum);
+    for (uint32_t i = 0; i < n; ++i) ys[i * stride] = xs[i * stride] - max - log_sum;
+}
+
+static void log_softmax_backward_vector(const float *dys, const float *ys, float *dxs, uint32_t n, size_t stride)
+{
+    float sum = 0.0f;
+    for (uint32_t i = 0; i < n; ++i) sum += dys[i * stride];
+    for (uint32_t i = 0; i < n; ++i) dxs[i * stride] = dys[i * stride] - expf(ys[i * stride]) * sum;
+}
+
+static void softmax_vector(const float *xs, float *ys, uint32_t n, size_t stride)
+{
+    const float max = strided_max(xs, n, stride);
+    float sum = 0.0f;
+    for (uint32_t i = 0; i < n; ++i) {
+        const float e = expf(xs[i * stride] - max);
+        ys[i * stride] = e;
+        sum += e;
+    }
+    for (uint32_t i = 0; i < n; ++i) ys[i * stride] /= sum;
+}
+
+static void softmax_backward_vector(const float *dys, const float *ys, float *dxs, uint32_t n, size_t stride)
+{
+    float dot = 0.0f;
+    for (uint32_t i = 0; i < n; ++i) dot += dys[i * stride] * ys[i * stride];
+    for (uint32_t i = 0; i < n; ++i) dxs[i * stride] = ys[i * stride] * (dys[i * stride] - dot);
+}
+
+enum vector_op { LOG_SOFTMAX, LOG_SOFTMAX_BACKWARD, SOFTMAX, SOFTMAX_BACKWARD };
+
+/* Applies op to every vector along n of [outer, n, inner] tensors: the forward ops read a (x) and
+ * write out (y); the backward ops read a (dy) and b (y) and write out (dx). */
+static void each_vector(enum vector_op op, const float *a, const float *b, float *out,
+                        uint32_t outer, uint32_t n, uint32_t inner)
+{
+    for (uint32_t o = 0; o < outer; ++o)
+        for (uint32_t j = 0; j < inner; ++j) {
+            const size_t start = (size_t)o * n * inner + j;
+            switch (op) {
+            case LOG_SOFTMAX: log_softmax_vector(a + start, out + start, n, inner); break;
+            case LOG_SOFTMAX_BACKWARD: log_softmax_backward_vector(a + start, b + start, out + start, n, inner); break;
+            case SOFTMAX: softmax_vector(a + start, out + start, n, inner); break;
+            case SOFTMAX_BACKWARD: softmax_backward_vector(a + start, b + start, out + start, n, inner); break;
+            }
+        }
+}
+
 void ad_log_softmax_f32(const float *x, float *y, uint32_t rows, uint32_t n)
 {
-    for (uint32_t r = 0; r < rows; ++r) {
-        const float *xr = x + (size_t)r * n;
-        float *yr = y + (size_t)r * n;
-        float max = xr[0];
-        for (uint32_t i = 1; i < n; ++i) max = xr[i] > max ? xr[i] : max;
-        float sum = 0.0f;
-        for (uint32_t i = 0; i < n; ++i) sum += expf(xr[i] - max);
-        float log_sum = logf(sum);
-        for (uint32_t i = 0; i < n; ++i) yr[i] = xr[i] - max - log_sum;
-    }
+    each_vector(LOG_SOFTMAX, x, NULL, y, rows, n, 1u);
 }
 
 void ad_log_softmax_backward_f32(const float *dy, const float *y, float *dx, uint32_t rows, uint32_t n)
 {
-    for (uint32_t r = 0; r < rows; ++r) {
-        const float *dyr = dy + (size_t)r * n;
-        const float *yr = y + (size_t)r * n;
-        float *dxr = dx + (size_t)r * n;
-        float sum = 0.0f;
-        for (uint32_t i = 0; i < n; ++i) sum += dyr[i];
-        for (uint32_t i = 0; i < n; ++i) dxr[i] = dyr[i] - expf(yr[i]) * sum;
-    }
+    each_vector(LOG_SOFTMAX_BACKWARD, dy, y, dx, rows, n, 1u);
 }
-
-/* The strided kernels view the tensor as [outer, n, inner] and normalise along n; element
- * (o, i, j) sits at (o * n + i) * inner + j. */
 
 void ad_log_softmax_axis_f32(const float *x, float *y, uint32_t outer, uint32_t n, uint32_t inner)
 {
-    for (uint32_t o = 0; o < outer; ++o)
-        for (uint32_t j = 0; j < inner; ++j) {
-            const float *xs = x + (size_t)o * n * inner + j;
-            float *ys = y + (size_t)o * n * inner + j;
-            float max = xs[0];
-            for (uint32_t i = 1; i < n; ++i) max = xs[(size_t)i * inner] > max ? xs[(size_t)i * inner] : max;
-            float sum = 0.0f;
-            for (uint32_t i = 0; i < n; ++i) sum += expf(xs[(size_t)i * inner] - max);
-            float log_sum = logf(sum);
-            for (uint32_t i = 0; i < n; ++i) ys[(size_t)i * inner] = xs[(size_t)i * inner] - max - log_sum;
-        }
+    each_vector(LOG_SOFTMAX, x, NULL, y, outer, n, inner);
 }
 
 void ad_log_softmax_axis_backward_f32(const float *dy, const float *y, float *dx,
                                       uint32_t outer, uint32_t n, uint32_t inner)
 {
-    for (uint32_t o = 0; o < outer; ++o)
-        for (uint32_t j = 0; j < inner; ++j) {
-            size_t start = (size_t)o * n * inner + j;
-            float sum = 0.0f;
-            for (uint32_t i = 0; i < n; ++i) sum += dy[start + (size_t)i * inner];
-            for (uint32_t i = 0; i < n; ++i) {
-                size_t k = start + (size_t)i * inner;
-                dx[k] = dy[k] - expf(y[k]) * sum;
-            }
-        }
+    each_vector(LOG_SOFTMAX_BACKWARD, dy, y, dx, outer, n, inner);
 }
 
 void ad_softmax_f32(const float *x, float *y, uint32_t outer, uint32_t n, uint32_t inner)
 {
-    for (uint32_t o = 0; o < outer; ++o)
-        for (uint32_t j = 0; j < inner; ++j) {
-            const float *xs = x + (size_t)o * n * inner + j;
-            float *ys = y + (size_t)o * n * inner + j;
-            float max = xs[0];
-            for (uint32_t i = 1; i < n; ++i) max = xs[(size_t)i * inner] > max ? xs[(size_t)i * inner] : max;
-            float sum = 0.0f;
-            for (uint32_t i = 0; i < n; ++i) {
-                float e = expf(xs[(size_t)i * inner] - max);
-                ys[(size_t)i * inner] = e;
-                sum += e;
-            }
-            for (uint32_t i = 0; i < n; ++i) ys[(size_t)i * inner] /= sum;
-        }
+    each_vector(SOFTMAX, x, NULL, y, outer, n, inner);
 }
 
 void ad_softmax_backward_f32(const float *dy, const float *y, float *dx,
                              uint32_t outer, uint32_t n, uint32_t inner)
 {
-    for (uint32_t o = 0; o < outer; ++o)
-        for (uint32_t j = 0; j < inner; ++j) {
-            size_t start = (size_t)o * n * inner + j;
-            float dot = 0.0f;
-            for (uint32_t i = 0; i < n; ++i) dot += dy[start + (size_t)i * inner] * y[start + (size_t)i * inner];
-            for (uint32_t i = 0; i < n; ++i) {
-                size_t k = start + (size_t)i * inner;
-                dx[k] = y[k] * (dy[k] - dot);
-            }
-        }
+    each_vector(SOFTMAX_BACKWARD, dy, y, dx, outer, n, inner);
 }

@@ -61,28 +61,19 @@ static void ad_binary_broadcast(enum ad_binary_op op, const float *x, const floa
     }
 }
 
-void ad_add_broadcast_f32(const float *x, const float *y, float *z, uint32_t rank, const uint32_t *dims,
-                          const uint32_t *x_strides, const uint32_t *y_strides)
-{
-    ad_binary_broadcast(AD_BINARY_ADD, x, y, z, rank, dims, x_strides, y_strides);
-}
+/* The four kernels of the ABI differ only in the operation. */
+#define AD_BROADCAST_KERNEL(name, op)                                                               \
+    void name(const float *x, const float *y, float *z, uint32_t rank, const uint32_t *dims,        \
+              const uint32_t *x_strides, const uint32_t *y_strides)                                 \
+    {                                                                                               \
+        ad_binary_broadcast(op, x, y, z, rank, dims, x_strides, y_strides);                         \
+    }
 
-void ad_sub_broadcast_f32(const float *x, const float *y, float *z, uint32_t rank, const uint32_t *dims,
-                          const uint32_t *x_strides, const uint32_t *y_strides)
-{
-    ad_binary_broadcast(AD_BINARY_SUB, x, y, z, rank, dims, x_strides, y_strides);
-}
+AD_BROADCAST_KERNEL(ad_add_broadcast_f32, AD_BINARY_ADD)
+AD_BROADCAST_KERNEL(ad_sub_broadcast_f32, AD_BINARY_SUB)
+AD_BROADCAST_KERNEL(ad_mul_broadcast_f32, AD_BINARY_MUL)
+AD_BROADCAST_KERNEL(ad_div_broadcast_f32, AD_BINARY_DIV)
 
-void ad_mul_broadcast_f32(const float *x, const float *y, float *z, uint32_t rank, const uint32_t *dims,
-                          const uint32_t *x_strides, const uint32_t *y_strides)
-{
-    ad_binary_broadcast(AD_BINARY_MUL, x, y, z, rank, dims, x_strides, y_strides);
-}
-
-void ad_div_broadcast_f32(const float *x, const float *y, float *z, uint32_t rank, const uint32_t *dims,
-                          const uint32_t *x_strides, const uint32_t *y_strides)
-{
-    ad_binary_broadcast(AD_BINARY_DIV, x, y, z, rank, dims, x_strides, y_strides);
-}
+#undef AD_BROADCAST_KERNEL
 
 #endif

@@ -40,7 +40,7 @@ public class GeneratedCodeTests
             Assert.Equal(Generate(model), Generate(model));
     }
 
-    private static (TrainingGraph Training, MemoryPlan Plan) Plan(string model)
+    internal static (TrainingGraph Training, MemoryPlan Plan) Plan(string model)
     {
         var diagnostics = new DiagnosticBag();
         var (training, plan) = ModelCompiler.Plan(ModelPath(model), diagnostics);
@@ -73,7 +73,7 @@ public class GeneratedCodeTests
     }
 
     /// <summary>Random data in declaration order, one block per tensor; targets suit the loss (±1, one-hot or [0,1]).</summary>
-    private static float[] Data(IEnumerable<Tensor> tensors, Random rng, bool isTarget, TrainingGraph training)
+    internal static float[] Data(IEnumerable<Tensor> tensors, Random rng, bool isTarget, TrainingGraph training)
     {
         var values = new List<float>();
         var lossOp = training.Loss.Producer!.Op.Name;
@@ -110,7 +110,8 @@ public class GeneratedCodeTests
         return feeds;
     }
 
-    private static void AssertClose(string what, float[] expected, float[] actual)
+    /// <summary>Largest absolute difference within 1e-4 of the largest expected magnitude.</summary>
+    internal static void AssertClose(string what, float[] expected, float[] actual)
     {
         Assert.Equal(expected.Length, actual.Length);
         double diff = 0, norm = 0;

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Autodiff.Engine.Autodiff;
 using Autodiff.Engine.Boards;
 using Autodiff.Engine.CodeGen;
@@ -63,12 +61,9 @@ public static class ArmFirmware
         var kernels = KernelSelection.Select(plan, board, choice, bag, null, choice == KernelChoice.Portable ? CmsisRoots.None : Cmsis, KernelsDirectory);
         if (bag.HasErrors) throw new InvalidOperationException(string.Join("\n", bag.Items));
 
-        var dir = Directory.CreateTempSubdirectory("autodiff-arm-").FullName;
-        try
+        var driver = TestDriver.Source(training, inputs, targets, benchMarkers: true);
+        return TestDriver.InTemporaryFolder("autodiff-arm-", training, plan, driver, dir =>
         {
-            foreach (var f in ModelEmitter.Emit(training, plan, "test.yaml")) File.WriteAllText(Path.Combine(dir, f.RelativePath), f.Content);
-            File.WriteAllText(Path.Combine(dir, "main.c"), Driver(training, inputs, targets));
-
             var arch = board.ArchitectureFlags.Concat(board.CFlags).ToArray();
             var includes = new List<string> { "-I", dir, "-I", Path.Combine(KernelsDirectory, "portable") };
             foreach (var inc in kernels.IncludeDirectories) includes.AddRange(["-isystem", inc]);
@@ -103,77 +98,21 @@ public static class ArmFirmware
                 : NativeRun.Exec("timeout", ["-k", "5", "600", "qemu-system-arm", "-M", board.QemuMachine!, "-nographic",
                     "-semihosting-config", "enable=on,target=native", "-kernel", elf], dir);
             return Parse(output, kernels);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
-
-    private static string Driver(TrainingGraph training, IReadOnlyList<float[]> inputs, IReadOnlyList<float[]> targets)
-    {
-        var n = training.Name;
-        var sb = new StringBuilder();
-        sb.AppendLine("#include <stdio.h>");
-        sb.AppendLine($"#include \"{n}.h\"");
-        sb.AppendLine("void ad_bench_start(void);");
-        sb.AppendLine("void ad_bench_stop(void);");
-        sb.AppendLine("__attribute__((noinline)) void ad_bench_start(void) { __asm__ volatile(\"\"); }");
-        sb.AppendLine("__attribute__((noinline)) void ad_bench_stop(void) { __asm__ volatile(\"nop\"); }");
-        for (var i = 0; i < inputs.Count; i++)
-        {
-            sb.AppendLine($"static const float x{i}[] = {{ {Floats(inputs[i])} }};");
-            sb.AppendLine($"static const float y{i}[] = {{ {Floats(targets[i])} }};");
-        }
-        sb.AppendLine($"static float losses[{inputs.Count}];");
-        sb.AppendLine("int main(void) {");
-        sb.AppendLine($"    {n}_init();");
-        for (var i = 0; i < inputs.Count; i++)
-        {
-            // The first step is left out of the count: it may take one-off paths (momentum buffers).
-            if (i > 0) sb.AppendLine("    ad_bench_start();");
-            sb.AppendLine($"    losses[{i}] = {n}_train_step(x{i}, y{i});");
-            if (i > 0) sb.AppendLine("    ad_bench_stop();");
-        }
-        sb.AppendLine($"    for (int s = 0; s < {inputs.Count}; ++s) printf(\"loss %.9g\\n\", (double)losses[s]);");
-        sb.AppendLine($"    for (uint32_t p = 0; p < {n}_param_count; ++p) {{");
-        sb.AppendLine($"        printf(\"param %s\", {n}_params[p].name);");
-        sb.AppendLine($"        for (uint32_t k = 0; k < {n}_params[p].count; ++k) printf(\" %.9g\", (double){n}_params[p].data[k]);");
-        sb.AppendLine("        printf(\"\\n\");");
-        sb.AppendLine("    }");
-        sb.AppendLine("    return 0;");
-        sb.AppendLine("}");
-        return sb.ToString();
-    }
-
-    private static string Floats(float[] v) => v.Length == 0 ? "0" : string.Join(", ", v.Select(CText.Float));
 
     private static FirmwareRun Parse(string output, KernelSelection kernels)
     {
-        var losses = new List<float>();
-        var parameters = new Dictionary<string, float[]>();
+        var printed = TestDriver.Parse(output);
         long? instructions = null;
         var windows = 0;
-        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var kv in printed.OtherLines.Where(l => l[0] == "insn-count:").SelectMany(l => l.Skip(1)).Select(p => p.Split('=')))
         {
-            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            switch (parts[0])
-            {
-                case "loss": losses.Add(ParseFloat(parts[1])); break;
-                case "param": parameters[parts[1]] = parts.Skip(2).Select(ParseFloat).ToArray(); break;
-                case "insn-count:":
-                    foreach (var kv in parts.Skip(1).Select(p => p.Split('=')))
-                    {
-                        if (kv[0] == "instructions") instructions = long.Parse(kv[1], CultureInfo.InvariantCulture);
-                        if (kv[0] == "windows") windows = int.Parse(kv[1], CultureInfo.InvariantCulture);
-                    }
-                    break;
-            }
+            if (kv[0] == "instructions") instructions = long.Parse(kv[1], CultureInfo.InvariantCulture);
+            if (kv[0] == "windows") windows = int.Parse(kv[1], CultureInfo.InvariantCulture);
         }
-        return new FirmwareRun(losses.ToArray(), parameters, instructions, windows, kernels);
+        return new FirmwareRun(printed.Losses, printed.Parameters, instructions, windows, kernels);
     }
-
-    private static float ParseFloat(string s) => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)

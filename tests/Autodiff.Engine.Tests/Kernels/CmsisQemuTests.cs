@@ -1,7 +1,5 @@
 using Autodiff.Engine.Autodiff;
 using Autodiff.Engine.Diagnostics;
-using Autodiff.Engine.Graph;
-using Autodiff.Engine.Planning;
 using Autodiff.Engine.Tests.CodeGen;
 using Xunit;
 using Xunit.Abstractions;
@@ -30,7 +28,7 @@ public class CmsisQemuTests(ITestOutputHelper output)
             output.WriteLine(skip);
             return;
         }
-        var (training, plan) = Plan(model);
+        var (training, plan) = GeneratedCodeTests.Plan(model);
         var (inputs, targets) = Data(training);
         var board = ArmFirmware.Board("stm32f4");
 
@@ -40,9 +38,9 @@ public class CmsisQemuTests(ITestOutputHelper output)
 
         Assert.Equal(Steps, portable.Losses.Length);
         Assert.Equal(Steps, cmsis.Losses.Length);
-        for (var s = 0; s < Steps; s++) AssertClose($"loss of step {s}", [portable.Losses[s]], [cmsis.Losses[s]]);
+        for (var s = 0; s < Steps; s++) GeneratedCodeTests.AssertClose($"loss of step {s}", [portable.Losses[s]], [cmsis.Losses[s]]);
         foreach (var p in training.Graph.Parameters)
-            AssertClose($"parameter {p.Name}", portable.Parameters[p.Name], cmsis.Parameters[p.Name]);
+            GeneratedCodeTests.AssertClose($"parameter {p.Name}", portable.Parameters[p.Name], cmsis.Parameters[p.Name]);
     }
 
     /// <summary>
@@ -90,9 +88,9 @@ public class CmsisQemuTests(ITestOutputHelper output)
             var portable = ArmFirmware.Run(training!, plan!, board, KernelChoice.Portable, inputs, targets);
             var cmsis = ArmFirmware.Run(training!, plan!, board, KernelChoice.Cmsis, inputs, targets);
             Assert.Equal("cmsis", cmsis.Kernels.Of("elementwise"));
-            for (var s = 0; s < Steps; s++) AssertClose($"loss of step {s}", [portable.Losses[s]], [cmsis.Losses[s]]);
+            for (var s = 0; s < Steps; s++) GeneratedCodeTests.AssertClose($"loss of step {s}", [portable.Losses[s]], [cmsis.Losses[s]]);
             foreach (var p in training!.Graph.Parameters)
-                AssertClose($"parameter {p.Name}", portable.Parameters[p.Name], cmsis.Parameters[p.Name]);
+                GeneratedCodeTests.AssertClose($"parameter {p.Name}", portable.Parameters[p.Name], cmsis.Parameters[p.Name]);
         }
         finally
         {
@@ -117,7 +115,7 @@ public class CmsisQemuTests(ITestOutputHelper output)
         var models = ((IEnumerable<object[]>)Models).Select(row => (string)row[0]).ToArray();
         foreach (var model in models)
         {
-            var (training, plan) = Plan(model);
+            var (training, plan) = GeneratedCodeTests.Plan(model);
             var (inputs, targets) = Data(training);
             var portable = ArmFirmware.Run(training, plan, board, KernelChoice.Portable, inputs, targets, count: true);
             var cmsis = ArmFirmware.Run(training, plan, board, KernelChoice.Cmsis, inputs, targets, count: true);
@@ -131,57 +129,17 @@ public class CmsisQemuTests(ITestOutputHelper output)
         }
     }
 
-    internal static (TrainingGraph Training, MemoryPlan Plan) Plan(string model)
-    {
-        var diagnostics = new DiagnosticBag();
-        var (training, plan) = ModelCompiler.Plan(GeneratedCodeTests.ModelPath(model), diagnostics);
-        Assert.True(training is not null && plan is not null, string.Join("\n", diagnostics.Items));
-        return (training!, plan!);
-    }
-
     /// <summary>Fixed random data, one batch per step; targets suit the loss (±1, [0,1] or one-hot).</summary>
     internal static (float[][] Inputs, float[][] Targets) Data(TrainingGraph training)
     {
         var rng = new Random(1234);
-        var lossOp = training.Loss.Producer!.Op.Name;
-        float[] Block(IEnumerable<Tensor> tensors, bool isTarget)
-        {
-            var values = new List<float>();
-            foreach (var t in tensors)
-            {
-                var perSample = t.Shape.Count / t.Shape[0];
-                for (var b = 0; b < t.Shape[0]; b++)
-                {
-                    var hot = rng.Next(perSample);
-                    for (var i = 0; i < perSample; i++)
-                        values.Add(!isTarget ? (float)(rng.NextDouble() * 2 - 1)
-                            : lossOp.Contains("hinge") ? (rng.Next(2) == 0 ? -1f : 1f)
-                            : lossOp.Contains("bce") || lossOp.Contains("mse") ? (float)rng.NextDouble()
-                            : i == hot ? 1f : 0f);
-                }
-            }
-            return values.ToArray();
-        }
         var inputs = new float[Steps][];
         var targets = new float[Steps][];
         for (var s = 0; s < Steps; s++)
         {
-            inputs[s] = Block(training.Graph.Inputs, isTarget: false);
-            targets[s] = Block(training.Graph.Targets, isTarget: true);
+            inputs[s] = GeneratedCodeTests.Data(training.Graph.Inputs, rng, isTarget: false, training);
+            targets[s] = GeneratedCodeTests.Data(training.Graph.Targets, rng, isTarget: true, training);
         }
         return (inputs, targets);
-    }
-
-    private static void AssertClose(string what, float[] expected, float[] actual)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double diff = 0, norm = 0;
-        for (var i = 0; i < expected.Length; i++)
-        {
-            diff = Math.Max(diff, Math.Abs((double)expected[i] - actual[i]));
-            norm = Math.Max(norm, Math.Abs((double)expected[i]));
-        }
-        var relative = diff / Math.Max(norm, 1e-6);
-        Assert.True(relative <= 1e-4, $"{what}: relative error {relative:E2} (max abs diff {diff:E2}, scale {norm:E2})");
     }
 }

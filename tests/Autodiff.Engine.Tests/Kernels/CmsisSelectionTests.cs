@@ -22,7 +22,7 @@ public sealed class CmsisSelectionTests(ITestOutputHelper output) : IDisposable
     private static string Kernels => ArmFirmware.KernelsDirectory;
     private static readonly Func<string, string?> NoEnvironment = _ => null;
 
-    private static MemoryPlan MnistPlan => CmsisQemuTests.Plan("mnist_mlp").Plan;
+    private static MemoryPlan MnistPlan => GeneratedCodeTests.Plan("mnist_mlp").Plan;
 
     /// <summary>A CMSIS_6 / CMSIS-DSP / CMSIS-NN layout side by side, holding every file the .cmsis lists name.</summary>
     private CmsisRoots FakeCmsis(bool withCore = true, string? leaveOut = null)
