@@ -192,11 +192,17 @@ void ad_sgd_f32(float *w, const float *g, float *momentum_buf, uint32_t n, float
                 float momentum, float dampening, int nesterov, float weight_decay, float l2,
                 uint32_t step);
 
-/* Adam (L2-style weight decay, not AdamW), t = step + 1:
+/* Adam's bias-correction factors for step t = step + 1, computed in double and rounded once:
+ * *step_size = lr / (1 - beta1^t), *bias2_sqrt = sqrt(1 - beta2^t). Called once per training
+ * step, so a fused update does not redo the double-precision powers for every tile. */
+void ad_adam_bias_correction_f32(float lr, float beta1, float beta2, uint32_t step,
+                                 float *step_size, float *bias2_sqrt);
+
+/* Adam (L2-style weight decay, not AdamW), with the factors from ad_adam_bias_correction_f32:
  *   m = beta1*m + (1 - beta1)*d;  v = beta2*v + (1 - beta2)*d*d;
- *   w -= (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps).  w, g, m, v [n]. */
-void ad_adam_f32(float *w, const float *g, float *m, float *v, uint32_t n, float lr,
-                 float beta1, float beta2, float eps, float weight_decay, float l2, uint32_t step);
+ *   w -= step_size * m / (sqrt(v) / bias2_sqrt + eps).  w, g, m, v [n]. */
+void ad_adam_f32(float *w, const float *g, float *m, float *v, uint32_t n, float step_size, float bias2_sqrt,
+                 float beta1, float beta2, float eps, float weight_decay, float l2);
 
 /* RMSprop (not centered): square_avg = alpha*square_avg + (1 - alpha)*d*d;
  *   avg = sqrt(square_avg) + eps;  with momentum_buf (non-NULL iff momentum != 0):

@@ -1,6 +1,6 @@
 /*
  * plain_optimizers.h - the optimizer kernels that every kernel implementation writes in plain C:
- * the learning-rate schedules, Adam and RMSprop (one pass per element with a square root, which
+ * the learning-rate schedules, Adam (with its once-per-step bias correction) and RMSprop (one pass per element with a square root, which
  * CMSIS-DSP has no vector function for), and the regularised gradient all updates start from.
  *
  * Semantics are PyTorch's; see ../optimizers.c. This header defines external functions of the
@@ -49,12 +49,17 @@ float ad_lr_schedule_f32(uint32_t kind, double base_lr, double gamma, uint32_t p
     return (float)lr;
 }
 
-void ad_adam_f32(float *w, const float *g, float *m, float *v, uint32_t n, float lr,
-                 float beta1, float beta2, float eps, float weight_decay, float l2, uint32_t step)
+void ad_adam_bias_correction_f32(float lr, float beta1, float beta2, uint32_t step,
+                                 float *step_size, float *bias2_sqrt)
 {
     const double t = (double)step + 1.0;
-    const float step_size = (float)((double)lr / (1.0 - pow((double)beta1, t)));
-    const float bc2_sqrt = (float)sqrt(1.0 - pow((double)beta2, t));
+    *step_size = (float)((double)lr / (1.0 - pow((double)beta1, t)));
+    *bias2_sqrt = (float)sqrt(1.0 - pow((double)beta2, t));
+}
+
+void ad_adam_f32(float *w, const float *g, float *m, float *v, uint32_t n, float step_size, float bias2_sqrt,
+                 float beta1, float beta2, float eps, float weight_decay, float l2)
+{
     const float two_l2 = 2.0f * l2;
     const float one_minus_beta1 = 1.0f - beta1;
     const float one_minus_beta2 = 1.0f - beta2;
@@ -62,7 +67,7 @@ void ad_adam_f32(float *w, const float *g, float *m, float *v, uint32_t n, float
         const float d = ad_regularised_gradient(g[i], &w[i], l2, two_l2, weight_decay);
         m[i] = beta1 * m[i] + one_minus_beta1 * d;
         v[i] = beta2 * v[i] + one_minus_beta2 * d * d;
-        w[i] -= step_size * m[i] / (sqrtf(v[i]) / bc2_sqrt + eps);
+        w[i] -= step_size * m[i] / (sqrtf(v[i]) / bias2_sqrt + eps);
     }
 }
 

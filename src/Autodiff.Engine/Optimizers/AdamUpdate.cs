@@ -39,7 +39,16 @@ public sealed class AdamUpdateOp(Adam settings, double l2 = 0) : OptimizerUpdate
         }
     }
 
+    /// <summary>The bias corrections depend only on the step: computed once per training step, in double.</summary>
+    public override void EmitStepConstants(IKernelCallWriter c)
+    {
+        base.EmitStepConstants(c);
+        var (stepSize, bias2Sqrt) = (StepLocal(c, "step_size"), StepLocal(c, "bias2_sqrt"));
+        c.Line($"float {stepSize}, {bias2Sqrt};");
+        c.Call("ad_adam_bias_correction_f32", Lr(c), F(Adam.Beta1), F(Adam.Beta2), c.StepCounter, "&" + stepSize, "&" + bias2Sqrt);
+    }
+
     public override void EmitSpan(IKernelCallWriter c, string offset, string count, string gradient) =>
         c.Call("ad_adam_f32", Span(c, 0, offset), gradient, Span(c, 2, offset), Span(c, 3, offset), count,
-            Lr(c), F(Adam.Beta1), F(Adam.Beta2), F(Adam.Eps), F(Adam.WeightDecay), F(L2), c.StepCounter);
+            StepLocal(c, "step_size"), StepLocal(c, "bias2_sqrt"), F(Adam.Beta1), F(Adam.Beta2), F(Adam.Eps), F(Adam.WeightDecay), F(L2));
 }
