@@ -8,15 +8,6 @@ namespace Autodiff.Engine.Ops;
 // storing it, and C and C# agree bit for bit (integer arithmetic only). In prediction the op is the
 // identity. Kernels: kernels/*/dropout.c (the hash there must stay identical to DropoutMask).
 
-/// <summary>
-/// Marks ops that are the identity in prediction. The C generator emits them only in the training
-/// step; in the prediction function their output is their input 0 (alias it or copy it).
-/// </summary>
-public interface IPredictionIdentity
-{
-    bool IsIdentityInPrediction { get; }
-}
-
 /// <summary>The mask hash shared by the interpreter and the C kernels.</summary>
 public static class DropoutMask
 {
@@ -89,11 +80,9 @@ public abstract class DropoutOpBase : Op
 }
 
 /// <summary>Dropout of probability <see cref="DropoutOpBase.P"/>; the identity in prediction.</summary>
-public sealed class DropoutOp(double p, uint seed) : DropoutOpBase(p, seed), IPredictionIdentity, IPredictionEmitter
+public sealed class DropoutOp(double p, uint seed) : DropoutOpBase(p, seed), IPredictionEmitter
 {
     public override string Name => "dropout";
-
-    public bool IsIdentityInPrediction => true;
 
     public override void Evaluate<T>(EvalArgs<T> a)
     {
@@ -104,7 +93,7 @@ public sealed class DropoutOp(double p, uint seed) : DropoutOpBase(p, seed), IPr
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
         [ctx.Builder.Apply(new DropoutGradOp(P, Seed), [ctx.GradOutput], "grad." + ctx.Input(0).Name, null)];
 
-    /// <summary>The training-step call; prediction code skips it (see <see cref="IPredictionIdentity"/>).</summary>
+    /// <summary>The training-step call; prediction uses <see cref="EmitForPrediction"/>.</summary>
     public override void Emit(IKernelCallWriter c) => EmitKernel(c, "ad_dropout_f32");
 
     /// <summary>In prediction the same kernel with threshold 0 and scale 1 keeps every element: a copy.</summary>
