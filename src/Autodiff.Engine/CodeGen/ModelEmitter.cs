@@ -87,7 +87,7 @@ public static class ModelEmitter
         var addressing = new TensorAddressing(training, plan, frozenTables);
 
         WriteParamTable(w, n, parameters, addressing);
-        WriteInit(w, n, plan, initTables, addressing);
+        WriteInit(w, n, initTables, addressing);
         WriteTrainStep(w, training, plan, addressing);
         WritePredict(w, training, plan, addressing);
         return w.ToString();
@@ -128,7 +128,7 @@ public static class ModelEmitter
         w.Line();
     }
 
-    private static void WriteInit(CWriter w, string n, MemoryPlan plan, List<(Tensor Tensor, string Table)> initTables, TensorAddressing addressing)
+    private static void WriteInit(CWriter w, string n, List<(Tensor Tensor, string Table)> initTables, TensorAddressing addressing)
     {
         w.Line($"void {n}_init(void)");
         w.Line("{");
