@@ -121,12 +121,13 @@ void ad_softmax_backward_f32(const float *dy, const float *y, float *dx,
 
 /* ---- losses.c: losses (batch means) and their gradients ------------------------------ */
 
-/* *loss = -(1/B) sum_{b,c} target[b,c] * logp[b,c].  logp, target [B,classes]. */
-void ad_nll_loss_f32(const float *logp, const float *target, float *loss, uint32_t batch, uint32_t classes);
+/* *loss = -(1/rows) sum_{r,c} target[r,c] * logp[r,c].  logp, target [rows,classes]; rows is every
+ * leading index (B for [B,classes]). */
+void ad_nll_loss_f32(const float *logp, const float *target, float *loss, uint32_t rows, uint32_t classes);
 
-/* dlogp[b,c] = -target[b,c] / B * (upstream ? *upstream : 1).  [B,classes]. */
+/* dlogp[r,c] = -target[r,c] / rows * (upstream ? *upstream : 1).  [rows,classes]. */
 void ad_nll_loss_backward_f32(const float *target, const float *upstream, float *dlogp,
-                              uint32_t batch, uint32_t classes);
+                              uint32_t rows, uint32_t classes);
 
 /* Cross-entropy on logits, log-softmax over the last axis fused in (stable):
  * *loss = -(1/rows) sum_r sum_c target[r,c] * log_softmax(logits[r,:])[c].

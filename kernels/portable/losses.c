@@ -7,18 +7,18 @@
 
 #include "autodiff_kernels.h"
 
-void ad_nll_loss_f32(const float *logp, const float *target, float *loss, uint32_t batch, uint32_t classes)
+void ad_nll_loss_f32(const float *logp, const float *target, float *loss, uint32_t rows, uint32_t classes)
 {
     float sum = 0.0f;
-    for (uint32_t i = 0; i < batch * classes; ++i) sum += target[i] * logp[i];
-    *loss = -sum / (float)batch;
+    for (uint32_t i = 0; i < rows * classes; ++i) sum += target[i] * logp[i];
+    *loss = -sum / (float)rows;
 }
 
 void ad_nll_loss_backward_f32(const float *target, const float *upstream, float *dlogp,
-                              uint32_t batch, uint32_t classes)
+                              uint32_t rows, uint32_t classes)
 {
-    float scale = (upstream ? *upstream : 1.0f) / (float)batch;
-    for (uint32_t i = 0; i < batch * classes; ++i) dlogp[i] = -target[i] * scale;
+    float scale = (upstream ? *upstream : 1.0f) / (float)rows;
+    for (uint32_t i = 0; i < rows * classes; ++i) dlogp[i] = -target[i] * scale;
 }
 
 /* Cross-entropy on logits: per row, log_softmax is formed from the row maximum and log-sum-exp,

@@ -69,5 +69,6 @@ void ad_pow_f32(const float *x, float *y, uint32_t n, float p)
 
 void ad_pow_backward_f32(const float *dy, const float *x, float *dx, uint32_t n, float p)
 {
-    for (uint32_t i = 0; i < n; ++i) dx[i] = dy[i] * (p * powf(x[i], p - 1.0f));
+    /* x^0 is constant: its derivative is 0 everywhere, including x = 0 where p*x^(p-1) is 0*inf. */
+    for (uint32_t i = 0; i < n; ++i) dx[i] = p == 0.0f ? 0.0f : dy[i] * (p * powf(x[i], p - 1.0f));
 }

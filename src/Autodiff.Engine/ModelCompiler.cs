@@ -19,9 +19,13 @@ public static class ModelCompiler
     public static CompileResult Compile(CompileRequest request)
     {
         var diagnostics = new DiagnosticBag();
-        var inputs = new List<string> { Path.GetFullPath(request.ModelPath) };
+        var inputs = new List<string>();
+        // The engine runs inside MSBuild, whose culture is the user's: generated text must not depend on it.
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
         try
         {
+            inputs.Add(Path.GetFullPath(request.ModelPath));
             return CompileCore(request, diagnostics, inputs);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -29,6 +33,10 @@ public static class ModelCompiler
             diagnostics.Error(InternalErrorCode, $"internal error in the Autodiff engine while compiling this model: {e.GetType().Name}: {e.Message}",
                 new SourceLocation(request.ModelPath, 1, 1));
             return Failed(diagnostics, inputs);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
         }
     }
 
@@ -42,12 +50,13 @@ public static class ModelCompiler
         var training = ModelLowering.Lower(spec, diagnostics);
         if (training is null || diagnostics.HasErrors) return Failed(diagnostics, inputs);
 
-        var plan = MemoryPlanner.Plan(training, PlanOptions.Default with { FuseUpdates = request.FuseUpdates });
+        var options = PlanOptions.Default with { FuseUpdates = request.FuseUpdates };
+        var plan = MemoryPlanner.Plan(training, options);
         var board = request.Board;
         var budget = Budget.For(board, request.RamBudget, request.RamReserve);
         if (plan.ArenaBytes > budget.Bytes)
         {
-            var fits = Alternatives.ThatFit(spec, board, budget, request);
+            var fits = Alternatives.ThatFit(spec, board, budget, request, options);
             diagnostics.Error(OverBudget.Code, OverBudget.Message(training.Name, board, budget, plan, fits), spec.Name.Location);
             return Failed(diagnostics, inputs);
         }

@@ -44,7 +44,7 @@ public sealed class Interpreter<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Runs the forward nodes needed for <paramref name="output"/> in inference mode (no dropout).</summary>
     public T[] Predict(Tensor output, IReadOnlyDictionary<Tensor, T[]> feeds)
     {
-        var needed = Ancestors(output);
+        var needed = output.AncestorNodes();
         return Run(feeds, n => n.Phase == NodePhase.Forward && needed.Contains(n), training: false)[output];
     }
 
@@ -73,18 +73,5 @@ public sealed class Interpreter<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (node.Output is { } outTensor) values[outTensor] = output!;
         }
         return values;
-    }
-
-    private static HashSet<Node> Ancestors(Tensor output)
-    {
-        var nodes = new HashSet<Node>();
-        var stack = new Stack<Tensor>([output]);
-        while (stack.Count > 0)
-        {
-            var t = stack.Pop();
-            if (t.Producer is { } p && nodes.Add(p))
-                foreach (var i in p.Inputs) stack.Push(i);
-        }
-        return nodes;
     }
 }

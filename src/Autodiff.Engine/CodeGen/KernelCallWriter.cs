@@ -5,7 +5,7 @@ using Autodiff.Engine.Ops;
 namespace Autodiff.Engine.CodeGen;
 
 /// <summary>The code generator's side of <see cref="IKernelCallWriter"/> for one node.</summary>
-internal sealed class KernelCallWriter(Node node, TensorAddressing addressing, CWriter writer, string? scratch, string stepCounter)
+internal sealed class KernelCallWriter(Node node, TensorAddressing addressing, CWriter writer, string stepCounter)
     : IKernelCallWriter
 {
     public Node Node { get; } = node;
@@ -13,7 +13,6 @@ internal sealed class KernelCallWriter(Node node, TensorAddressing addressing, C
     public string In(int index) => addressing.Ptr(Node.Inputs[index]);
     public string Out => addressing.Ptr(Node.Out);
     public string Ptr(Tensor tensor) => addressing.Ptr(tensor);
-    public string Scratch => scratch ?? throw new InvalidOperationException($"'{Node.Op.Name}' asked for scratch it did not declare");
     public string StepCounter => stepCounter;
 
     public void Call(string function, params object[] args) =>

@@ -102,7 +102,7 @@ public static class ModelEmitter
             w.Comment($"  [{b.Offset,7} .. {b.Offset + b.Bytes,7})  steps {b.FirstStep}-{b.LastStep}  {b.Category}: {b.Label}");
         w.Line($"static union {{ double align; float f[{CText.Unsigned(floats)}]; }} {n}_arena;");
         w.Line($"#define {TensorAddressing.ArenaMacro}(offset) (&{n}_arena.f[(offset) / 4u])");
-        w.Line($"static uint32_t {n}_steps_done;");
+        w.Line($"static uint32_t {StepCounter(n)};");
         w.Line();
     }
 
@@ -122,7 +122,6 @@ public static class ModelEmitter
         w.Line($"const {n}_param_t {n}_params[] = {{");
         foreach (var p in parameters)
             w.Line($"{{ {CText.String(p.Name)}, {addressing.Ptr(p)}, {CText.Unsigned(p.Shape.Count)} }},");
-        if (parameters.Length == 0) w.Line("{ NULL, NULL, 0u },");
         w.Line("};");
         w.Line($"const uint32_t {n}_param_count = {CText.Unsigned(parameters.Length)};");
         w.Line();
@@ -135,7 +134,7 @@ public static class ModelEmitter
         w.Line($"memset(&{n}_arena, 0, sizeof {n}_arena);");
         foreach (var (t, table) in initTables)
             w.Line($"memcpy({addressing.Ptr(t)}, {table}, sizeof {table});");
-        w.Line($"{n}_steps_done = 0u;");
+        w.Line($"{StepCounter(n)} = 0u;");
         w.Line("}");
         w.Line();
     }
@@ -143,36 +142,34 @@ public static class ModelEmitter
     private static void WriteTrainStep(CWriter w, TrainingGraph training, MemoryPlan plan, TensorAddressing addressing)
     {
         var n = training.Name;
+        KernelCallWriter For(Node node) => new(node, addressing, w, StepCounter(n));
         w.Line($"float {n}_train_step(const float *x, const float *y)");
         w.Line("{");
         if (!training.Graph.Inputs.Any()) w.Line("(void)x;");
         if (!training.Graph.Targets.Any()) w.Line("(void)y;");
         var steps = plan.Steps;
         foreach (var update in steps.SelectMany(s => s.Nodes).Where(n => n.Op is ISpanUpdate))
-            ((ISpanUpdate)update.Op).EmitStepConstants(new KernelCallWriter(update, addressing, w, null, $"{n}_steps_done"));
+            ((ISpanUpdate)update.Op).EmitStepConstants(For(update));
         for (var s = 0; s < steps.Count; s++)
         {
             var step = steps[s];
-            var scratch = plan.StepScratch.TryGetValue(s, out var sb) ? TensorAddressing.Arena(sb.Offset) : null;
             w.Comment($"step {s}: {Describe(step)}");
             if (step.FusedUpdate is { } update)
             {
                 var tiled = (ITiledGradient)step.Node.Op;
-                var tiles = tiled.TileCount(step.Node);
                 var length = tiled.TileLength(step.Node);
-                var producer = new KernelCallWriter(step.Node, addressing, w, null, $"{n}_steps_done");
-                var updater = new KernelCallWriter(update, addressing, w, null, $"{n}_steps_done");
-                w.Line($"for (uint32_t tile = 0; tile < {CText.Unsigned(tiles)}; ++tile) {{");
-                tiled.EmitTile(producer, "tile", scratch!);
-                ((ISpanUpdate)update.Op).EmitSpan(updater, $"(size_t)tile * {CText.Unsigned(length)}", CText.Unsigned(length), scratch!);
+                var tile = TensorAddressing.Arena(plan.FusedTiles[s].Offset);
+                w.Line($"for (uint32_t tile = 0; tile < {CText.Unsigned(tiled.TileCount(step.Node))}; ++tile) {{");
+                tiled.EmitTile(For(step.Node), "tile", tile);
+                ((ISpanUpdate)update.Op).EmitSpan(For(update), $"(size_t)tile * {CText.Unsigned(length)}", CText.Unsigned(length), tile);
                 w.Line("}");
             }
             else
             {
-                step.Node.Op.Emit(new KernelCallWriter(step.Node, addressing, w, scratch, $"{n}_steps_done"));
+                step.Node.Op.Emit(For(step.Node));
             }
         }
-        w.Line($"++{n}_steps_done;");
+        w.Line($"++{StepCounter(n)};");
         w.Line($"return *{addressing.Ptr(training.Loss)};");
         w.Line("}");
         w.Line();
@@ -181,23 +178,25 @@ public static class ModelEmitter
     private static void WritePredict(CWriter w, TrainingGraph training, MemoryPlan plan, TensorAddressing addressing)
     {
         var n = training.Name;
-        var needed = Ancestors(training.Prediction);
+        var needed = training.Prediction.AncestorNodes();
         w.Line($"void {n}_predict(const float *x, float *out)");
         w.Line("{");
         w.Line("(void)x;");
-        for (var s = 0; s < plan.Steps.Count; s++)
+        foreach (var step in plan.Steps)
         {
-            var node = plan.Steps[s].Node;
+            var node = step.Node;
             if (node.Phase != NodePhase.Forward || !needed.Contains(node)) continue;
-            var scratch = plan.StepScratch.TryGetValue(s, out var sb) ? TensorAddressing.Arena(sb.Offset) : null;
-            w.Comment(Describe(plan.Steps[s]));
-            var call = new KernelCallWriter(node, addressing, w, scratch, $"{n}_steps_done");
+            w.Comment(Describe(step));
+            var call = new KernelCallWriter(node, addressing, w, StepCounter(n));
             if (node.Op is IPredictionEmitter special) special.EmitForPrediction(call);
             else node.Op.Emit(call);
         }
         w.Line($"memcpy(out, {addressing.Ptr(training.Prediction)}, sizeof(float) * {CText.Unsigned(training.Prediction.Shape.Count)});");
         w.Line("}");
     }
+
+    /// <summary>The static counting completed training steps: what schedules, Adam and dropout read.</summary>
+    private static string StepCounter(string model) => $"{model}_steps_done";
 
     private static string Describe(ScheduledStep step)
     {
@@ -210,14 +209,4 @@ public static class ModelEmitter
     }
 
     private static int PerSample(IEnumerable<Tensor> tensors) => tensors.Sum(t => t.Shape.Count / t.Shape[0]);
-
-    private static HashSet<Node> Ancestors(Tensor output)
-    {
-        var nodes = new HashSet<Node>();
-        var stack = new Stack<Tensor>([output]);
-        while (stack.Count > 0)
-            if (stack.Pop().Producer is { } p && nodes.Add(p))
-                foreach (var i in p.Inputs) stack.Push(i);
-        return nodes;
-    }
 }

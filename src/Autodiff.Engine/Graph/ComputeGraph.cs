@@ -22,3 +22,17 @@ public sealed class ComputeGraph
     public ILookup<Tensor, Node> Readers() =>
         NodeList.SelectMany(n => n.Inputs.Distinct().Select(t => (t, n))).ToLookup(p => p.t, p => p.n);
 }
+
+public static class TensorGraphExtensions
+{
+    /// <summary>Every node that <paramref name="output"/> depends on: what must run to compute it.</summary>
+    public static HashSet<Node> AncestorNodes(this Tensor output)
+    {
+        var nodes = new HashSet<Node>();
+        var stack = new Stack<Tensor>([output]);
+        while (stack.Count > 0)
+            if (stack.Pop().Producer is { } p && nodes.Add(p))
+                foreach (var i in p.Inputs) stack.Push(i);
+        return nodes;
+    }
+}

@@ -27,6 +27,13 @@ public sealed class GraphBuildException(Diagnostic diagnostic) : Exception(diagn
 public sealed class GraphBuilder
 {
     public const string ShapeMismatchCode = "AD2001";
+    public const string TensorTooLargeCode = "AD2008";
+
+    /// <summary>
+    /// The largest tensor the engine builds: 2^26 floats (256 MiB), far beyond any microcontroller,
+    /// and small enough that element and byte counts never overflow 32-bit C sizes.
+    /// </summary>
+    public const long MaxTensorElements = 1L << 26;
 
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
 
@@ -76,6 +83,7 @@ public sealed class GraphBuilder
     {
         source ??= CurrentSource;
         var shape = op.InferShape(inputs.Select(t => t.Shape).ToArray(), out var error);
+        if (shape is not null) CheckSize(name ?? op.Name, shape.Dims, source);
         if (shape is null)
         {
             var operands = string.Join(", ", inputs.Select(t => $"'{t.Name}' {t.Shape}"));
@@ -126,6 +134,20 @@ public sealed class GraphBuilder
         var t = AddTensor(name, shape, role, CurrentSource);
         t.InitialValue = initialValue;
         return t;
+    }
+
+    /// <summary>Raises AD2008 when a tensor of these dimensions would exceed <see cref="MaxTensorElements"/>.</summary>
+    public void CheckSize(string name, IReadOnlyList<int> dims, SourceLocation? source)
+    {
+        long elements = 1;
+        foreach (var d in dims)
+        {
+            elements *= d;
+            if (elements > MaxTensorElements)
+                throw new GraphBuildException(new Diagnostic(TensorTooLargeCode, Severity.Error,
+                    $"'{name}' would be [{string.Join(", ", dims)}], more than the {MaxTensorElements} elements (256 MiB) a tensor may have",
+                    source ?? CurrentSource));
+        }
     }
 
     private Tensor AddTensor(string name, Shape shape, TensorRole role, SourceLocation? source)

@@ -33,6 +33,7 @@ public sealed class LayerContext
     /// </summary>
     public Tensor Parameter(string suffix, int slot, int[] shape, int fanIn)
     {
+        Builder.CheckSize($"{ParameterPrefix}.{suffix}", shape, Layer.Location);
         var count = shape.Aggregate(1, (a, d) => a * d);
         var values = Pretrained(suffix, shape) ?? ParameterInit.Uniform(Model.Init.Seed, Layer.Index, slot, count, fanIn);
         var name = $"{ParameterPrefix}.{suffix}";
@@ -67,4 +68,10 @@ public static class LoweringCodes
     public const string NothingToTrain = "AD2004";
     /// <summary>An attribute value does not fit the operand (axis out of range, bad reshape...).</summary>
     public const string BadAttribute = "AD2005";
+    /// <summary>The model's output lost the batch dimension, so <c>NAME_predict</c> could not return per-sample values.</summary>
+    public const string OutputLosesBatch = "AD2006";
+    /// <summary>The prediction depends on a loss target, which <c>NAME_predict</c> does not receive.</summary>
+    public const string PredictionReadsTarget = "AD2007";
+    /// <summary>A tensor is larger than the engine supports (<see cref="Graph.GraphBuilder.MaxTensorElements"/>).</summary>
+    public const string TensorTooLarge = Graph.GraphBuilder.TensorTooLargeCode;
 }

@@ -36,15 +36,15 @@ internal static class LayerLowerings
             ["cos"] = c => c.Builder.Apply(new CosOp(), c.X),
             ["pow"] = c => c.Builder.Apply(new PowOp((float)c.Args.Float("exponent", 1, c.Diagnostics)), c.X),
             ["matmul"] = c => c.Builder.MatMul(c.Operands[0], c.Operands[1]),
-            ["transpose"] = c => c.Builder.Apply(new TransposeOp(PerSampleList(c, "perm") is { } perm ? TransposeOp.FromPerSample(perm) : null), c.X),
+            ["transpose"] = c => c.Builder.Transpose(c.X, [0, .. PerSampleAxes(c, PerSampleList(c, "perm") ?? DefaultPermutation(c))]),
             ["sum"] = c => c.Builder.Sum(c.X, ReducedAxes(c), KeepDims(c)),
             ["mean"] = c => c.Builder.Mean(c.X, ReducedAxes(c), KeepDims(c)),
             ["max"] = c => c.Builder.Max(c.X, ReducedAxes(c), KeepDims(c)),
             ["flatten"] = c => c.Builder.Flatten(c.X),
             ["reshape"] = c => c.Builder.Reshape(c.X, PerSampleList(c, "shape")?.ToArray() ?? []),
             ["broadcast"] = c => c.Builder.Broadcast(c.X, PerSampleList(c, "shape")?.ToArray() ?? []),
-            ["squeeze"] = c => c.Builder.Squeeze(c.X, PerSampleList(c, "axes") is { } axes ? ReductionAxes.FromPerSample(axes) : []),
-            ["unsqueeze"] = c => c.Builder.Unsqueeze(c.X, ReductionAxes.FromPerSample(PerSampleList(c, "axes") ?? [])),
+            ["squeeze"] = c => c.Builder.Squeeze(c.X, PerSampleList(c, "axes") is { } axes ? PerSampleAxes(c, axes) : []),
+            ["unsqueeze"] = c => c.Builder.Unsqueeze(c.X, PerSampleAxes(c, PerSampleList(c, "axes") ?? [], outputRankGrowth: PerSampleList(c, "axes")?.Count ?? 0)),
         };
 
     private static IReadOnlyList<int>? PerSampleList(LayerContext c, string name) =>
@@ -52,7 +52,27 @@ internal static class LayerLowerings
 
     /// <summary>The reduced axes as full-tensor axes; without <c>axes:</c>, every per-sample axis (never the batch).</summary>
     private static int[] ReducedAxes(LayerContext c) =>
-        PerSampleList(c, "axes") is { } axes ? ReductionAxes.FromPerSample(axes) : Enumerable.Range(1, c.X.Shape.Rank - 1).ToArray();
+        PerSampleList(c, "axes") is { } axes ? PerSampleAxes(c, axes) : Enumerable.Range(1, c.X.Shape.Rank - 1).ToArray();
+
+    /// <summary>
+    /// Per-sample axes from the model file (negative ones count from the end of the per-sample
+    /// shape) as axes of the batched tensor. An axis that would reach the batch is an error.
+    /// <paramref name="outputRankGrowth"/> is for ops whose axes name output positions (unsqueeze).
+    /// </summary>
+    private static int[] PerSampleAxes(LayerContext c, IReadOnlyList<int> axes, int outputRankGrowth = 0)
+    {
+        var rank = c.X.Shape.Rank - 1 + outputRankGrowth;
+        return axes.Select(a =>
+        {
+            var axis = a < 0 ? a + rank : a;
+            if (axis < 0 || axis >= rank)
+                throw Error(c, $"axis {a} is out of range for a per-sample rank of {rank} (the batch dimension cannot be named)");
+            return axis + 1;
+        }).ToArray();
+    }
+
+    /// <summary>Without <c>perm:</c>, transpose reverses the per-sample dimensions.</summary>
+    private static int[] DefaultPermutation(LayerContext c) => Enumerable.Range(0, c.X.Shape.Rank - 1).Reverse().ToArray();
 
     private static bool KeepDims(LayerContext c) => c.Args.Bool("keepdims", false, c.Diagnostics);
 
@@ -93,14 +113,7 @@ internal static class LayerLowerings
     private static uint DropoutSeed(LayerContext c) => unchecked(c.Model.Init.Seed * 2654435761u + (uint)c.Layer.Index + 1u);
 
     /// <summary>A per-sample axis (negative counts from the end) as an axis of the batched tensor.</summary>
-    internal static int FullAxis(LayerContext c, int perSampleAxis)
-    {
-        var perSampleRank = c.X.Shape.Rank - 1;
-        var axis = perSampleAxis < 0 ? perSampleAxis + perSampleRank : perSampleAxis;
-        if (axis < 0 || axis >= perSampleRank)
-            throw Error(c, $"axis {perSampleAxis} is out of range for a per-sample shape of rank {perSampleRank}");
-        return axis + 1;
-    }
+    internal static int FullAxis(LayerContext c, int perSampleAxis) => PerSampleAxes(c, [perSampleAxis])[0];
 
     internal static GraphBuildException Error(LayerContext c, string message) =>
         new(new Diagnostics.Diagnostic(LoweringCodes.BadAttribute, Diagnostics.Severity.Error, message, c.Layer.Location));

@@ -44,8 +44,9 @@ public static class ModelLowering
                 outputs[index] = output;
             }
 
-            g.CurrentSource = spec.Loss.Location;
             var prediction = outputs[^1]!;
+            CheckPrediction(spec, prediction);
+            g.CurrentSource = spec.Loss.Location;
             var lossInput = Resolve(spec.Loss.Input);
             var target = inputs[spec.Loss.TargetIndex];
             if (!lossInput.Shape.Equals(target.Shape))
@@ -72,6 +73,20 @@ public static class ModelLowering
             diagnostics.AddRange([e.Diagnostic]);
             return null;
         }
+    }
+
+    /// <summary>What <c>NAME_predict</c> returns must be per sample and computable from the inputs alone.</summary>
+    private static void CheckPrediction(ModelSpec spec, Tensor prediction)
+    {
+        if (prediction.Shape.Rank == 0 || prediction.Shape[0] != spec.Batch.Value)
+            throw new GraphBuildException(new Diagnostic(LoweringCodes.OutputLosesBatch, Severity.Error,
+                $"the model's output '{prediction.Name}' {prediction.Shape} has lost the batch dimension; the last layer must keep one value set per sample",
+                spec.Output.Location));
+        foreach (var node in prediction.AncestorNodes().OrderBy(n => n.Id))
+            if (node.Inputs.FirstOrDefault(t => t.Role == TensorRole.Target) is { } target)
+                throw new GraphBuildException(new Diagnostic(LoweringCodes.PredictionReadsTarget, Severity.Error,
+                    $"'{node.Out.Name}' reads the loss target '{target.Name}', but the model's output depends on it and prediction has no targets; read targets only in the loss",
+                    node.Source));
     }
 
     private static Tensor Loss(GraphBuilder g, LossKind kind, Tensor prediction, Tensor target) => kind switch

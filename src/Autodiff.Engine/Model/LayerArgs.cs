@@ -198,6 +198,9 @@ public sealed class LayerArgs
         return (int)value;
     }
 
+    /// <summary>The smallest normal float32; smaller magnitudes lose precision or flush to zero on an FPU.</summary>
+    private const double MinNormalFloat = 1.1754943508222875e-38;
+
     private double? ReadFloat(ArgValue v, string name, DiagnosticBag diags, FloatRange? range)
     {
         if (v.Kind != ArgValueKind.Scalar || !v.IsPlain || !ScalarText.TryFloat(v.Text!, out var value))
@@ -209,6 +212,14 @@ public sealed class LayerArgs
         {
             diags.Error(ModelDiagnosticCodes.OutOfRange,
                 $"{Owner} '{name}' must lie in {range}; got {value.ToString(CultureInfo.InvariantCulture)}", v.Location);
+            return null;
+        }
+        // The generated C computes in float: a value float cannot hold would silently become inf or 0.
+        if (Math.Abs(value) > float.MaxValue || (value != 0 && Math.Abs(value) < MinNormalFloat))
+        {
+            diags.Error(ModelDiagnosticCodes.OutOfRange,
+                $"{Owner} '{name}' is {value.ToString(CultureInfo.InvariantCulture)}, which a 32-bit float cannot hold " +
+                $"(magnitudes from {MinNormalFloat.ToString(CultureInfo.InvariantCulture)} to {float.MaxValue.ToString(CultureInfo.InvariantCulture)}, or 0)", v.Location);
             return null;
         }
         return value;

@@ -49,6 +49,28 @@ public static partial class ModelNames
         "explicit", "export", "typename", "asm",
     };
 
+    /// <summary>
+    /// Header names a model name must not take: the model's generated header is <c>NAME.h</c> in a
+    /// folder on the include path, where it would hide the header of the same name.
+    /// </summary>
+    private static readonly HashSet<string> HeaderNames = new(StringComparer.Ordinal)
+    {
+        "autodiff_kernels", "arm_math", "arm_nnfunctions", "arm_math_types", "cmsis_compiler",
+        "assert", "complex", "ctype", "errno", "fenv", "float", "inttypes", "iso646", "limits", "locale",
+        "math", "setjmp", "signal", "stdalign", "stdarg", "stdatomic", "stdbool", "stddef", "stdint",
+        "stdio", "stdlib", "stdnoreturn", "string", "tgmath", "threads", "time", "uchar", "wchar", "wctype",
+    };
+
+    /// <summary>Checks the model name: a name like any other, and not the name of a header it would hide.</summary>
+    public static bool CheckModelName(string name, SourceLocation at, DiagnosticBag diags)
+    {
+        if (!Check(name, "model name", at, diags)) return false;
+        if (!HeaderNames.Contains(name)) return true;
+        diags.Error(ModelDiagnosticCodes.ReservedName,
+            $"model name '{name}' would generate {name}.h, which hides the C header of that name; choose another name", at);
+        return false;
+    }
+
     /// <summary>Checks a name and reports AD1017 (shape) or AD1018 (reserved) at <paramref name="at"/>.</summary>
     /// <param name="what">What is being named, for the message: "model name", "input name", "layer name".</param>
     public static bool Check(string name, string what, SourceLocation at, DiagnosticBag diags)

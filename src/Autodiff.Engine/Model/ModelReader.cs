@@ -106,7 +106,7 @@ internal static class ModelReader
     }
 
     private static Located<string>? ReadName(YNode node, ReadContext ctx) =>
-        ctx.Text(node, "'name'") is { } s && ModelNames.Check(s.Value, "model name", s.Location, ctx.Diags)
+        ctx.Text(node, "'name'") is { } s && ModelNames.CheckModelName(s.Value, s.Location, ctx.Diags)
             ? new(s.Value, s.Location)
             : null;
 

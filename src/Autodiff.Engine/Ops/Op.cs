@@ -43,9 +43,6 @@ public abstract class Op
     /// <summary>True when the kernel tolerates its output sharing memory with input 0 (element-wise ops).</summary>
     public virtual bool CanRunInPlace => false;
 
-    /// <summary>Scratch floats the kernel needs beyond its inputs and output.</summary>
-    public virtual int ScratchFloats(Node node) => 0;
-
     public override string ToString() => Describe();
 }
 
@@ -117,9 +114,6 @@ public interface IKernelCallWriter
 
     /// <summary>A <c>float *</c> expression for any tensor (e.g. an updated parameter).</summary>
     string Ptr(Tensor tensor);
-
-    /// <summary>A <c>float *</c> expression for this node's scratch (see <see cref="Op.ScratchFloats"/>).</summary>
-    string Scratch { get; }
 
     /// <summary>A <c>uint32_t</c> expression: the number of training steps completed before this one.</summary>
     string StepCounter { get; }

@@ -142,6 +142,8 @@ public sealed class PowGradOp(float exponent) : UnaryElementwiseGradOp
 
     protected override T Derivative<T>(T x)
     {
+        // x^0 is constant: its derivative is 0 everywhere, including x = 0 where p·x^(p−1) is 0·∞.
+        if (Exponent == 0) return T.Zero;
         var p = T.CreateChecked(Exponent);
         return p * T.Pow(x, p - T.One);
     }

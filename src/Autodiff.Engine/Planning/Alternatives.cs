@@ -11,12 +11,12 @@ namespace Autodiff.Engine.Planning;
 /// </summary>
 internal static class Alternatives
 {
-    public static IReadOnlyList<string> ThatFit(ModelSpec spec, BoardSpec board, Budget budget, CompileRequest request)
+    public static IReadOnlyList<string> ThatFit(ModelSpec spec, BoardSpec board, Budget budget, CompileRequest request, PlanOptions options)
     {
         var fits = new List<string>();
         void Try(string label, ModelSpec variant)
         {
-            var arena = ArenaOf(variant);
+            var arena = ArenaOf(variant, options);
             if (arena is { } bytes && bytes <= budget.Bytes) fits.Add($"{label} ({SizeText.Exact(bytes)})");
         }
 
@@ -24,18 +24,20 @@ internal static class Alternatives
         if (spec.Optimizer is not SgdSpec { Momentum: 0 })
             Try("optimizer sgd without momentum", spec with { Optimizer = new SgdSpec(spec.Optimizer.Lr, 0, 0, false, spec.Optimizer.WeightDecay, spec.Optimizer.Schedule, spec.Optimizer.Args, spec.Optimizer.Location) });
 
-        var largest = spec.Layers.Where(l => l.HasParameters && l.Trainable).ToArray();
-        foreach (var layer in largest)
+        // Freezing the layer with the most parameters frees the most; try layers in that order.
+        var parameterCount = ParameterCounts(spec);
+        var largestFirst = spec.Layers.Where(l => l.HasParameters && l.Trainable).OrderByDescending(l => parameterCount.GetValueOrDefault(l.Index));
+        foreach (var layer in largestFirst)
         {
             var frozen = spec with { Layers = spec.Layers.Select(l => l == layer ? l with { Trainable = false } : l).ToArray() };
-            if (ArenaOf(frozen) is { } bytes && bytes <= budget.Bytes)
+            if (ArenaOf(frozen, options) is { } bytes && bytes <= budget.Bytes)
             {
                 fits.Add($"trainable: false on layer '{layer.DisplayName}' ({SizeText.Exact(bytes)})");
                 break;
             }
         }
 
-        if (ArenaOf(spec) is { } needed && request.Board.Directory is { } dir && Path.GetDirectoryName(dir) is { } boardsRoot)
+        if (ArenaOf(spec, options) is { } needed && request.Board.Directory is { } dir && Path.GetDirectoryName(dir) is { } boardsRoot)
         {
             var bigger = BoardCatalog.ListBoards([boardsRoot])
                 .Select(name => BoardCatalog.Load(boardsRoot, name, new DiagnosticBag()))
@@ -46,9 +48,18 @@ internal static class Alternatives
         return fits;
     }
 
-    private static long? ArenaOf(ModelSpec spec)
+    private static long? ArenaOf(ModelSpec spec, PlanOptions options)
     {
         var training = ModelLowering.Lower(spec, new DiagnosticBag());
-        return training is null ? null : MemoryPlanner.Plan(training, PlanOptions.Default).ArenaBytes;
+        return training is null ? null : MemoryPlanner.Plan(training, options).ArenaBytes;
+    }
+
+    /// <summary>Trainable parameter elements per layer index, read off the lowered graph by parameter name.</summary>
+    private static Dictionary<int, long> ParameterCounts(ModelSpec spec)
+    {
+        var training = ModelLowering.Lower(spec, new DiagnosticBag());
+        if (training is null) return new();
+        return spec.Layers.ToDictionary(l => l.Index, l => training.Graph.Parameters
+            .Where(p => p.Source == l.Location).Sum(p => (long)p.Shape.Count));
     }
 }

@@ -7,7 +7,7 @@ public enum MemoryCategory { Parameters, Gradients, OptimizerState, Activations,
 
 /// <summary>
 /// A region of the arena with one lifetime: a tensor, several tensors sharing memory in place,
-/// a gradient tile of a fused update, or a kernel's scratch. Steps are indices into the schedule.
+/// or the gradient tile of a fused update. Steps are indices into the schedule.
 /// </summary>
 public sealed class Buffer
 {
@@ -41,12 +41,12 @@ public sealed class MemoryPlan
     public const int Alignment = 8;
 
     internal MemoryPlan(IReadOnlyList<ScheduledStep> steps, IReadOnlyList<Buffer> buffers,
-        IReadOnlyDictionary<Tensor, Buffer> tensorBuffers, IReadOnlyDictionary<int, Buffer> stepScratch)
+        IReadOnlyDictionary<Tensor, Buffer> tensorBuffers, IReadOnlyDictionary<int, Buffer> fusedTiles)
     {
         Steps = steps;
         Buffers = buffers;
         TensorBuffers = tensorBuffers;
-        StepScratch = stepScratch;
+        FusedTiles = fusedTiles;
         ArenaBytes = buffers.Count == 0 ? 0 : buffers.Max(b => b.Offset + b.Bytes);
 
         var peakStep = 0;
@@ -69,8 +69,8 @@ public sealed class MemoryPlan
     /// <summary>The buffer of each tensor kept in the arena (not inputs, targets or frozen parameters).</summary>
     public IReadOnlyDictionary<Tensor, Buffer> TensorBuffers { get; }
 
-    /// <summary>Scratch (kernel scratch or a fused gradient tile) of each step that needs one.</summary>
-    public IReadOnlyDictionary<int, Buffer> StepScratch { get; }
+    /// <summary>The gradient tile of each fused step, by step index.</summary>
+    public IReadOnlyDictionary<int, Buffer> FusedTiles { get; }
 
     /// <summary>Bytes of the static arena.</summary>
     public long ArenaBytes { get; }

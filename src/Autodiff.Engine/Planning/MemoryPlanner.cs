@@ -18,10 +18,6 @@ public static class MemoryPlanner
         var gradientsOfParameters = training.Gradients.Values.ToHashSet();
         var last = steps.Count - 1;
 
-        var stepOf = new Dictionary<Node, int>();
-        for (var s = 0; s < steps.Count; s++)
-            foreach (var n in steps[s].Nodes) stepOf[n] = s;
-
         var lastRead = new Dictionary<Tensor, int>();
         for (var s = 0; s < steps.Count; s++)
             foreach (var n in steps[s].Nodes)
@@ -29,7 +25,7 @@ public static class MemoryPlanner
 
         var buffers = new List<Buffer>();
         var tensorBuffers = new Dictionary<Tensor, Buffer>();
-        var stepScratch = new Dictionary<int, Buffer>();
+        var fusedTiles = new Dictionary<int, Buffer>();
         Buffer NewBuffer(long floats, int first, int lastStep, MemoryCategory category, string label)
         {
             var b = new Buffer(buffers.Count, AlignUp(floats * sizeof(float)), first, lastStep, category, label);
@@ -48,12 +44,10 @@ public static class MemoryPlanner
             if (step.IsFused)
             {
                 var tiled = (ITiledGradient)node.Op;
-                stepScratch[s] = NewBuffer(tiled.TileLength(node), s, s, MemoryCategory.Gradients, $"tile of {output!.Name}");
+                fusedTiles[s] = NewBuffer(tiled.TileLength(node), s, s, MemoryCategory.Gradients, $"tile of {output!.Name}");
                 continue;
             }
 
-            var scratch = node.Op.ScratchFloats(node);
-            if (scratch > 0) stepScratch[s] = NewBuffer(scratch, s, s, MemoryCategory.Scratch, $"scratch of {node.Op.Name}");
             if (output is null) continue;
 
             var end = output == training.Loss ? last : lastRead.GetValueOrDefault(output, s);
@@ -74,7 +68,7 @@ public static class MemoryPlanner
         }
 
         Place(buffers);
-        return new MemoryPlan(steps, buffers, tensorBuffers, stepScratch);
+        return new MemoryPlan(steps, buffers, tensorBuffers, fusedTiles);
     }
 
     /// <summary>

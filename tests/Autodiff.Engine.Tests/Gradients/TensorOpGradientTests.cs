@@ -436,7 +436,6 @@ public class TensorOpGradientTests
         public string In(int index) => $"in{index}";
         public string Out => "out";
         public string Ptr(Tensor tensor) => tensor.Name;
-        public string Scratch => "scratch";
         public string StepCounter => "step";
         public void Line(string code) => Lines.Add(code);
 

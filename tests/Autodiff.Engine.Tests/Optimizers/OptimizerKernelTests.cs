@@ -215,7 +215,6 @@ public class OptimizerKernelTests
         public string In(int index) => index == 1 && gradientName is not null ? gradientName : CName(Node.Inputs[index]);
         public string Out => outName ?? throw new InvalidOperationException("no output");
         public string Ptr(Tensor tensor) => CName(tensor);
-        public string Scratch => throw new InvalidOperationException("no scratch");
         public string StepCounter => "steps_done";
 
         public void Call(string function, params object[] args) =>
