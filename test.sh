@@ -13,8 +13,9 @@ status=${PIPESTATUS[0]}
 count() { grep -E '^(Passed|Failed)! +- ' "$log" | grep -Eo "$1: +[0-9]+" | awk '{ n += $2 } END { print n + 0 }'; }
 passed=$(count Passed)
 failed=$(count Failed)
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
-    failed=1   # the build or a test host failed before any test could report
+# A project that does not build, or a test host that crashes, reports no count of its own.
+if [ "$status" -ne 0 ] && { [ "$failed" -eq 0 ] || grep -Eq ': error (CS|MSB|NU)[0-9]+' "$log"; }; then
+    failed=$((failed + 1))
 fi
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
