@@ -15,7 +15,7 @@ public static class OverBudget
         var peak = plan.PeakByCategory;
         var takes = string.Join(", ", peak.Where(kv => kv.Value > 0).OrderByDescending(kv => kv.Value)
             .Select(kv => $"{Label(kv.Key)} {SizeText.Exact(kv.Value)}"));
-        var fit = wouldFit.Count == 0 ? "no single change found that fits; consider a smaller model" : "would fit: " + string.Join("; ", wouldFit);
+        var fit = wouldFit.Count == 0 ? "No single change found that fits; consider a smaller model" : "Would fit: " + string.Join("; ", wouldFit);
         return $"model '{model}' needs {SizeText.Exact(plan.ArenaBytes)} of RAM but the budget on board '{board.Name}' is {SizeText.Exact(budget.Bytes)} " +
                $"({budget.Explanation}): over by {SizeText.Exact(plan.ArenaBytes - budget.Bytes)}. Space at the peak: {takes}. {fit}.";
     }
