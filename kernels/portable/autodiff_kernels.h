@@ -94,23 +94,17 @@ void ad_tanh_f32(const float *x, float *y, uint32_t n);
 /* dx[i] = dy[i] * (1 - y[i]^2), from the forward output y. May run in place on dy. */
 void ad_tanh_backward_f32(const float *dy, const float *y, float *dx, uint32_t n);
 
-/* ---- softmax.c: softmax and log-softmax over the last axis or any axis -------------- */
+/* ---- softmax.c: softmax and log-softmax along one axis ------------------------------ */
 
-/* y[r,:] = x[r,:] - max - log(sum(exp(x[r,:] - max))).  x, y [rows,n]. */
-void ad_log_softmax_f32(const float *x, float *y, uint32_t rows, uint32_t n);
+/* These normalise along the middle axis of a tensor viewed as [outer, n, inner]: element
+ * (o, i, j) is at (o*n + i)*inner + j (inner = 1: the last axis). */
 
-/* dx[r,i] = dy[r,i] - exp(y[r,i]) * sum_j dy[r,j], from the forward output y.  [rows,n]. */
-void ad_log_softmax_backward_f32(const float *dy, const float *y, float *dx, uint32_t rows, uint32_t n);
-
-/* The *_axis_* and softmax kernels normalise along the middle axis of a tensor viewed as
- * [outer, n, inner]: element (o, i, j) is at (o*n + i)*inner + j (inner = 1: the last axis). */
-
-/* log_softmax along n.  x, y [outer,n,inner]. */
-void ad_log_softmax_axis_f32(const float *x, float *y, uint32_t outer, uint32_t n, uint32_t inner);
+/* y = x - max - log(sum exp(x - max)), along n.  x, y [outer,n,inner]. */
+void ad_log_softmax_f32(const float *x, float *y, uint32_t outer, uint32_t n, uint32_t inner);
 
 /* dx = dy - exp(y) * sum_n dy, along n, from the forward output y.  [outer,n,inner]. */
-void ad_log_softmax_axis_backward_f32(const float *dy, const float *y, float *dx,
-                                      uint32_t outer, uint32_t n, uint32_t inner);
+void ad_log_softmax_backward_f32(const float *dy, const float *y, float *dx,
+                                 uint32_t outer, uint32_t n, uint32_t inner);
 
 /* y = exp(x - max) / sum exp(x - max), along n.  x, y [outer,n,inner]. */
 void ad_softmax_f32(const float *x, float *y, uint32_t outer, uint32_t n, uint32_t inner);

@@ -1,10 +1,8 @@
 /*
- * softmax.c - portable softmax / log-softmax: over the last axis, row by row ([rows, n]), and
- * over any axis with the strided [outer, n, inner] kernels.
- *
- * Each normalisation is written once, for one vector of n elements `stride` floats apart: a row
- * of the last-axis kernels is such a vector with stride 1, and the strided kernels view the tensor
- * as [outer, n, inner] and normalise along n, element (o, i, j) sitting at (o * n + i) * inner + j.
+ * softmax.c - portable softmax / log-softmax along one axis of a tensor viewed as
+ * [outer, n, inner]: element (o, i, j) sits at (o * n + i) * inner + j, and the kernels normalise
+ * along n. Each normalisation is written once, for one vector of n elements `stride` floats apart
+ * (stride = inner; 1 for the last axis).
  */
 #include <math.h>
 
@@ -71,23 +69,13 @@ static void each_vector(enum vector_op op, const float *a, const float *b, float
         }
 }
 
-void ad_log_softmax_f32(const float *x, float *y, uint32_t rows, uint32_t n)
-{
-    each_vector(LOG_SOFTMAX, x, NULL, y, rows, n, 1u);
-}
-
-void ad_log_softmax_backward_f32(const float *dy, const float *y, float *dx, uint32_t rows, uint32_t n)
-{
-    each_vector(LOG_SOFTMAX_BACKWARD, dy, y, dx, rows, n, 1u);
-}
-
-void ad_log_softmax_axis_f32(const float *x, float *y, uint32_t outer, uint32_t n, uint32_t inner)
+void ad_log_softmax_f32(const float *x, float *y, uint32_t outer, uint32_t n, uint32_t inner)
 {
     each_vector(LOG_SOFTMAX, x, NULL, y, outer, n, inner);
 }
 
-void ad_log_softmax_axis_backward_f32(const float *dy, const float *y, float *dx,
-                                      uint32_t outer, uint32_t n, uint32_t inner)
+void ad_log_softmax_backward_f32(const float *dy, const float *y, float *dx,
+                                 uint32_t outer, uint32_t n, uint32_t inner)
 {
     each_vector(LOG_SOFTMAX_BACKWARD, dy, y, dx, outer, n, inner);
 }

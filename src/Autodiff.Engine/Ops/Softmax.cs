@@ -2,8 +2,11 @@ using Autodiff.Engine.Graph;
 
 namespace Autodiff.Engine.Ops;
 
-// softmax over one axis: y = e^(x − max) / Σ e^(x − max) along that axis.
-// The tensor is viewed as [outer, n, inner] with n the softmax axis; kernels/*/softmax.c.
+// softmax and log_softmax along one axis (the last by default), and their backward ops. Each views
+// the tensor as [outer, n, inner] with n the normalised axis; kernels/*/softmax.c, one kernel per op
+// taking (outer, n, inner).
+//   softmax:      y = e^(x − max) / Σ e^(x − max)
+//   log_softmax:  y = x − max − log Σ e^(x − max)
 
 /// <summary>How a tensor splits around one axis: <c>[outer, n, inner]</c> in row-major order.</summary>
 public readonly record struct AxisSplit(int Outer, int Length, int Inner)
@@ -25,90 +28,125 @@ public readonly record struct AxisSplit(int Outer, int Length, int Inner)
     }
 }
 
-/// <summary>Softmax along <see cref="Axis"/> (an axis of the whole tensor, batch included; negative counts from the end).</summary>
-public sealed class SoftmaxOp(int axis = -1) : Op
+/// <summary>
+/// Base of the four ops normalising along <see cref="Axis"/> (an axis of the whole tensor, batch
+/// included; negative counts from the end). Forward ops take x; backward ops take (dy, y) with y the
+/// forward output. The kernel is <c>ad_&lt;name&gt;_f32(inputs..., out, outer, n, inner)</c>.
+/// </summary>
+public abstract class AxisNormalizationOp(int axis) : Op
 {
     public int Axis { get; } = axis;
 
-    public override string Name => "softmax";
-    public override string Describe() => Axis == -1 ? Name : $"softmax(axis={Axis})";
+    public override string KernelFamily => "softmax";
+    public override string Describe() => Axis == -1 ? Name : $"{Name}(axis={Axis})";
+
+    /// <summary>1 for the forward ops (x), 2 for the backward ops (dy, y).</summary>
+    protected abstract int Arity { get; }
 
     public override Shape? InferShape(IReadOnlyList<Shape> s, out string? error)
     {
-        error = s.Count != 1 ? "softmax takes one tensor"
+        error = s.Count != Arity || s.Any(x => !x.Equals(s[0])) ? $"{Name} takes {(Arity == 1 ? "one tensor" : "dy and y of the same shape")}"
             : AxisSplit.Normalize(s[0], Axis) is null ? $"axis {Axis} is out of range for {s[0]}" : null;
         return error is null ? s[0] : null;
     }
 
     public override void Evaluate<T>(EvalArgs<T> a)
     {
-        var (x, y) = (a.In(0), a.Out);
         var (outer, n, inner) = AxisSplit.Of(a.OutShape, Axis);
         for (var o = 0; o < outer; o++)
             for (var j = 0; j < inner; j++)
-            {
-                var start = o * n * inner + j;
-                var max = x[start];
-                for (var i = 1; i < n; i++) max = T.Max(max, x[start + i * inner]);
-                var sum = T.Zero;
-                for (var i = 0; i < n; i++)
-                {
-                    var e = T.Exp(x[start + i * inner] - max);
-                    y[start + i * inner] = e;
-                    sum += e;
-                }
-                for (var i = 0; i < n; i++) y[start + i * inner] /= sum;
-            }
+                Normalize(a, o * n * inner + j, n, inner);
+    }
+
+    /// <summary>Computes one vector: elements <c>start + i·stride</c> for i below n.</summary>
+    protected abstract void Normalize<T>(EvalArgs<T> a, int start, int n, int stride) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>;
+
+    public override void Emit(IKernelCallWriter c)
+    {
+        var (outer, n, inner) = AxisSplit.Of(c.Node.Out.Shape, Axis);
+        c.Call($"ad_{Name}_f32", [.. Enumerable.Range(0, Arity).Select(c.In), c.Out, outer, n, inner]);
+    }
+}
+
+public sealed class SoftmaxOp(int axis = -1) : AxisNormalizationOp(axis)
+{
+    public override string Name => "softmax";
+    protected override int Arity => 1;
+
+    protected override void Normalize<T>(EvalArgs<T> a, int start, int n, int stride)
+    {
+        var (x, y) = (a.In(0), a.Out);
+        var max = x[start];
+        for (var i = 1; i < n; i++) max = T.Max(max, x[start + i * stride]);
+        var sum = T.Zero;
+        for (var i = 0; i < n; i++)
+        {
+            var e = T.Exp(x[start + i * stride] - max);
+            y[start + i * stride] = e;
+            sum += e;
+        }
+        for (var i = 0; i < n; i++) y[start + i * stride] /= sum;
     }
 
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
         [ctx.Builder.Apply(new SoftmaxGradOp(Axis), [ctx.GradOutput, ctx.Output], "grad." + ctx.Input(0).Name, null)];
+}
 
-    public override void Emit(IKernelCallWriter c)
+/// <summary>dx = y · (dy − Σ dy·y) along the axis.</summary>
+public sealed class SoftmaxGradOp(int axis = -1) : AxisNormalizationOp(axis)
+{
+    public override string Name => "softmax_backward";
+    protected override int Arity => 2;
+
+    protected override void Normalize<T>(EvalArgs<T> a, int start, int n, int stride)
     {
-        var (outer, n, inner) = AxisSplit.Of(c.Node.Out.Shape, Axis);
-        c.Call("ad_softmax_f32", c.In(0), c.Out, outer, n, inner);
+        var (dy, y, dx) = (a.In(0), a.In(1), a.Out);
+        var dot = T.Zero;
+        for (var i = 0; i < n; i++) dot += dy[start + i * stride] * y[start + i * stride];
+        for (var i = 0; i < n; i++)
+        {
+            var k = start + i * stride;
+            dx[k] = y[k] * (dy[k] - dot);
+        }
     }
 }
 
-/// <summary>dx = y · (dy − Σ dy·y) along the axis, from the forward output y. Inputs: dy, y.</summary>
-public sealed class SoftmaxGradOp(int axis = -1) : Op
+public sealed class LogSoftmaxOp(int axis = -1) : AxisNormalizationOp(axis)
 {
-    public int Axis { get; } = axis;
+    public override string Name => "log_softmax";
+    protected override int Arity => 1;
 
-    public override string Name => "softmax_backward";
-    public override string KernelFamily => "softmax";
-    public override string Describe() => Axis == -1 ? Name : $"softmax_backward(axis={Axis})";
-
-    public override Shape? InferShape(IReadOnlyList<Shape> s, out string? error)
+    protected override void Normalize<T>(EvalArgs<T> a, int start, int n, int stride)
     {
-        error = s.Count == 2 && s[0].Equals(s[1]) && AxisSplit.Normalize(s[0], Axis) is not null
-            ? null : "dy and y of the same shape expected";
-        return error is null ? s[0] : null;
+        var (x, y) = (a.In(0), a.Out);
+        var max = x[start];
+        for (var i = 1; i < n; i++) max = T.Max(max, x[start + i * stride]);
+        var sum = T.Zero;
+        for (var i = 0; i < n; i++) sum += T.Exp(x[start + i * stride] - max);
+        var logSum = T.Log(sum);
+        for (var i = 0; i < n; i++) y[start + i * stride] = x[start + i * stride] - max - logSum;
     }
 
-    public override void Evaluate<T>(EvalArgs<T> a)
+    public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
+        [ctx.Builder.Apply(new LogSoftmaxGradOp(Axis), [ctx.GradOutput, ctx.Output], "grad." + ctx.Input(0).Name, null)];
+}
+
+/// <summary>dx = dy − e^y · Σ dy along the axis.</summary>
+public sealed class LogSoftmaxGradOp(int axis = -1) : AxisNormalizationOp(axis)
+{
+    public override string Name => "log_softmax_backward";
+    protected override int Arity => 2;
+
+    protected override void Normalize<T>(EvalArgs<T> a, int start, int n, int stride)
     {
         var (dy, y, dx) = (a.In(0), a.In(1), a.Out);
-        var (outer, n, inner) = AxisSplit.Of(a.OutShape, Axis);
-        for (var o = 0; o < outer; o++)
-            for (var j = 0; j < inner; j++)
-            {
-                var start = o * n * inner + j;
-                var dot = T.Zero;
-                for (var i = 0; i < n; i++) dot += dy[start + i * inner] * y[start + i * inner];
-                for (var i = 0; i < n; i++)
-                {
-                    var k = start + i * inner;
-                    dx[k] = y[k] * (dy[k] - dot);
-                }
-            }
-    }
-
-    public override void Emit(IKernelCallWriter c)
-    {
-        var (outer, n, inner) = AxisSplit.Of(c.Node.Out.Shape, Axis);
-        c.Call("ad_softmax_backward_f32", c.In(0), c.In(1), c.Out, outer, n, inner);
+        var sum = T.Zero;
+        for (var i = 0; i < n; i++) sum += dy[start + i * stride];
+        for (var i = 0; i < n; i++)
+        {
+            var k = start + i * stride;
+            dx[k] = dy[k] - T.Exp(y[k]) * sum;
+        }
     }
 }
 
@@ -116,4 +154,7 @@ public static class SoftmaxGraphExtensions
 {
     /// <summary>Softmax along <paramref name="axis"/> of the whole tensor (batch is axis 0; default: the last axis).</summary>
     public static Tensor Softmax(this GraphBuilder g, Tensor x, int axis = -1) => g.Apply(new SoftmaxOp(axis), x);
+
+    /// <summary>log-softmax along <paramref name="axis"/> of the whole tensor (batch is axis 0; default: the last axis).</summary>
+    public static Tensor LogSoftmax(this GraphBuilder g, Tensor x, int axis = -1) => g.Apply(new LogSoftmaxOp(axis), x);
 }
