@@ -54,10 +54,13 @@ public sealed class AutodiffCompileC : GccToolTask
     /// <inheritdoc />
     public override bool Execute()
     {
-        ObjectFile = new TaskItem(ObjectPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(ObjectPath)!);
-        return base.Execute();
+        var succeeded = base.Execute();
+        if (succeeded) ObjectFile = new TaskItem(ObjectPath);
+        return succeeded;
     }
+
+    /// <inheritdoc />
+    protected override IEnumerable<string> OutputFiles => new[] { ObjectPath, DependencyPath };
 
     /// <inheritdoc />
     protected override bool SkipTaskExecution()

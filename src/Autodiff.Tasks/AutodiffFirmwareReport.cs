@@ -17,6 +17,12 @@ public sealed class AutodiffFirmwareReport : AutodiffTask
     /// <summary>Board RAM size in bytes; 0 leaves out the RAM total.</summary>
     public long RamBytes { get; set; }
 
+    /// <summary>Start address of the board's RAM: only sections placed in [RamAddress, RamAddress + RamBytes) count as RAM.</summary>
+    public long RamAddress { get; set; }
+
+    /// <summary>Start address of the board's flash: only sections placed in [FlashAddress, FlashAddress + FlashBytes) count as flash.</summary>
+    public long FlashAddress { get; set; }
+
     /// <summary>True on the host, where the totals are not the board's memory and are left out.</summary>
     public bool IsHost { get; set; }
 
@@ -35,7 +41,13 @@ public sealed class AutodiffFirmwareReport : AutodiffTask
         ElfImageSizes sizes;
         try
         {
-            sizes = ElfImageSizes.Read(Image);
+            // On a board, memory outside the main RAM and flash (the stm32f4's CCM) is not what the
+            // totals describe; the host's executable has no such map.
+            sizes = IsHost
+                ? ElfImageSizes.Read(Image)
+                : ElfImageSizes.Read(Image,
+                    RamBytes > 0 ? new ElfImageSizes.Region(RamAddress, RamBytes) : null,
+                    FlashBytes > 0 ? new ElfImageSizes.Region(FlashAddress, FlashBytes) : null);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {

@@ -41,11 +41,8 @@ public sealed class AutodiffLinkC : GccToolTask
     protected override string FailureCode => SdkDiagnosticCodes.LinkerFailed;
 
     /// <inheritdoc />
-    public override bool Execute()
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(OutputFile))!);
-        return base.Execute();
-    }
+    protected override IEnumerable<string> OutputFiles =>
+        string.IsNullOrWhiteSpace(MapFile) ? new[] { OutputFile } : new[] { OutputFile, MapFile! };
 
     /// <inheritdoc />
     protected override string GenerateCommandLineCommands()
@@ -77,11 +74,17 @@ public sealed class AutodiffLinkC : GccToolTask
                 Board ?? "", region, bytes);
             return true;
         }
-        // "will not fit in region" always precedes the overflow line; and collect2 only repeats that ld failed.
-        if (message.Text.Contains("will not fit in region", StringComparison.Ordinal) ||
-            (message.Text.Contains("ld returned", StringComparison.Ordinal) && Log.HasLoggedErrors))
+        // "will not fit in region" always precedes the overflow line.
+        if (message.Text.Contains("will not fit in region", StringComparison.Ordinal))
         {
             Log.LogMessage(MessageImportance.Normal, "{0}", rawLine);
+            return true;
+        }
+        // collect2 only repeats that ld failed: said already, or say it with what ld printed.
+        if (message.Text.Contains("ld returned", StringComparison.Ordinal))
+        {
+            if (Log.HasLoggedErrors) Log.LogMessage(MessageImportance.Normal, "{0}", rawLine);
+            else LogFailure(message.Text);
             return true;
         }
         return base.HandleMessage(message, rawLine);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using Autodiff.Engine.Boards;
 using Autodiff.Engine.CodeGen;
@@ -23,6 +24,13 @@ public sealed class AutodiffPrepareModels : AutodiffTask
 
     /// <summary>Board name.</summary>
     [Required] public string Board { get; set; } = "";
+
+    /// <summary>
+    /// The resolved <c>board.yaml</c>. Its path and a hash of its content go into the settings, so a
+    /// board of the same name from another folder (<c>AutodiffBoardsDirectory</c>) regenerates even
+    /// when that file is older than the generated C.
+    /// </summary>
+    public string? BoardFile { get; set; }
 
     /// <summary><c>auto</c>, <c>portable</c> or <c>cmsis</c> (the <c>AutodiffKernels</c> property).</summary>
     public string? Kernels { get; set; }
@@ -86,6 +94,11 @@ public sealed class AutodiffPrepareModels : AutodiffTask
         ResolvedCmsisNnRoot = cmsis.Nn ?? "";
         var kernelsDirectory = string.IsNullOrWhiteSpace(KernelsDirectory) ? "" : Path.GetFullPath(KernelsDirectory);
 
+        var boardFile = string.IsNullOrWhiteSpace(BoardFile) ? "" : Path.GetFullPath(BoardFile);
+        var boardHash = File.Exists(boardFile) ? Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(boardFile))).ToLowerInvariant() : "";
+
+        if (!CheckModelNamesAreUnique()) return false;
+
         Directory.CreateDirectory(StateDirectory);
         var prepared = new List<ITaskItem>();
         var seen = new HashSet<string>(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
@@ -107,6 +120,8 @@ public sealed class AutodiffPrepareModels : AutodiffTask
             var settings = new StringBuilder()
                 .AppendLine($"model={fullPath}")
                 .AppendLine($"board={Board}")
+                .AppendLine($"board-file={boardFile}")
+                .AppendLine($"board-sha256={boardHash}")
                 .AppendLine($"kernels={kernels}")
                 .AppendLine($"budget={modelBudget?.ToString(CultureInfo.InvariantCulture) ?? "board"}")
                 .AppendLine($"reserve={modelReserve?.ToString(CultureInfo.InvariantCulture) ?? "board"}")
@@ -138,6 +153,34 @@ public sealed class AutodiffPrepareModels : AutodiffTask
         return !Log.HasLoggedErrors;
     }
 
+    /// <summary>
+    /// Every model's generated C goes to a folder named after its <c>name:</c>. Two models with the
+    /// same name are rejected here, before either is generated: otherwise the second would overwrite
+    /// the first one's files, and after a rename the first would still count as up to date with the
+    /// other model's code in its folder. Models whose name cannot be read are left to the engine.
+    /// </summary>
+    private bool CheckModelNamesAreUnique()
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        var unique = true;
+        foreach (var model in Models)
+        {
+            var fullPath = model.GetMetadata("FullPath");
+            if (!seen.Add(fullPath)) continue;
+            if (ModelNameReader.TryRead(fullPath) is not var (name, line, column)) continue;
+            if (names.TryGetValue(name, out var other))
+            {
+                Log.LogError(null, SdkDiagnosticCodes.DuplicateModelName, null, fullPath, line, column, 0, 0,
+                    "model name '{0}' is also used by '{1}'; generated C names must be unique per firmware", name, other);
+                unique = false;
+                continue;
+            }
+            names.Add(name, fullPath);
+        }
+        return unique;
+    }
+
     private bool TryParseBool(string? text, string what, ITaskItem? model, out bool? value)
     {
         value = null;
@@ -156,7 +199,19 @@ public sealed class AutodiffPrepareModels : AutodiffTask
     {
         value = null;
         if (string.IsNullOrWhiteSpace(text)) return true;
-        if (BoardCatalog.TryParseSize(text, out var bytes))
+        bool parsed;
+        long bytes;
+        try
+        {
+            parsed = BoardCatalog.TryParseSize(text, out bytes);
+        }
+        catch (OverflowException)
+        {
+            // a size beyond what a long holds (99999999999G) is as invalid as a misspelt one
+            parsed = false;
+            bytes = 0;
+        }
+        if (parsed)
         {
             value = bytes;
             return true;

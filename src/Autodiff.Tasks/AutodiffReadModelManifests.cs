@@ -51,19 +51,23 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
         var kernelDefines = new List<string>();
         var report = new List<string>();
         var notes = new List<ManifestNote>();
-        var modelNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        var modelNames = new Dictionary<string, (string ModelFile, string ManifestFile)>(StringComparer.Ordinal);
 
         foreach (var model in Models)
         {
-            var manifest = ModelManifest.TryRead(model.GetMetadata("ManifestFile"));
+            var manifestFile = model.GetMetadata("ManifestFile");
+            var manifest = ModelManifest.TryRead(manifestFile);
             if (manifest is null) continue; // generation failed and said why
             if (modelNames.TryGetValue(manifest.ModelName, out var other))
             {
                 Log.LogError(null, SdkDiagnosticCodes.DuplicateModelName, null, manifest.ModelFile, 0, 0, 0, 0,
-                    "model name '{0}' is also used by '{1}'; generated C names must be unique per firmware", manifest.ModelName, other);
+                    "model name '{0}' is also used by '{1}'; generated C names must be unique per firmware", manifest.ModelName, other.ModelFile);
+                // Both wrote into the same folder, so neither's files can be trusted: both regenerate next time.
+                File.Delete(manifestFile);
+                File.Delete(other.ManifestFile);
                 continue;
             }
-            modelNames.Add(manifest.ModelName, manifest.ModelFile);
+            modelNames.Add(manifest.ModelName, (manifest.ModelFile, manifestFile));
 
             includes.Add(manifest.OutputDirectory);
             foreach (var file in manifest.GeneratedFiles)

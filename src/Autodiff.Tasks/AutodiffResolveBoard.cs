@@ -41,8 +41,14 @@ public sealed class AutodiffResolveBoard : AutodiffTask
     /// <summary>RAM size in bytes, for the firmware report.</summary>
     [Output] public long RamBytes { get; private set; }
 
+    /// <summary>Start address of RAM, for the firmware report.</summary>
+    [Output] public long RamAddress { get; private set; }
+
     /// <summary>Flash size in bytes, for the firmware report (0 on the host).</summary>
     [Output] public long FlashBytes { get; private set; }
+
+    /// <summary>Start address of flash, for the firmware report.</summary>
+    [Output] public long FlashAddress { get; private set; }
 
     /// <summary>True when <c>-t:Run</c> can execute firmware for the board.</summary>
     [Output] public bool CanRun { get; private set; }
@@ -65,6 +71,8 @@ public sealed class AutodiffResolveBoard : AutodiffTask
         QemuMachine = board.QemuMachine ?? "";
         RamBytes = board.RamBytes;
         FlashBytes = board.FlashBytes;
+        RamAddress = board.RamAddress;
+        FlashAddress = board.FlashAddress;
         CanRun = board.CanRun;
         return true;
     }

@@ -9,8 +9,10 @@ namespace Autodiff.Tasks;
 /// semihosting for emulated boards. Output is streamed into the build log; a non-zero exit code
 /// (the firmware's <c>main()</c> return value) or a timeout fails the build.
 /// </summary>
-public sealed class AutodiffRunFirmware : AutodiffTask
+public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
 {
+    private readonly CancellationTokenSource _canceled = new();
+
     /// <summary>The executable or ELF image to run.</summary>
     [Required] public string Image { get; set; } = "";
 
@@ -26,8 +28,11 @@ public sealed class AutodiffRunFirmware : AutodiffTask
     /// <summary>Path of <c>qemu-system-arm</c>; empty searches PATH.</summary>
     public string? QemuPath { get; set; }
 
-    /// <summary>Seconds before the run is stopped and the build fails; 0 or less waits forever.</summary>
-    public int TimeoutSeconds { get; set; } = 300;
+    /// <summary>
+    /// Seconds before the run is stopped and the build fails; 0 or less waits forever. Text, so that a
+    /// value that is not a number is reported as an invalid property rather than by MSBuild.
+    /// </summary>
+    public string? TimeoutSeconds { get; set; } = "300";
 
     /// <summary>Folder the program runs in; empty for the image's folder.</summary>
     public string? WorkingDirectory { get; set; }
@@ -35,14 +40,31 @@ public sealed class AutodiffRunFirmware : AutodiffTask
     /// <summary>The exit code of the program (or emulator).</summary>
     [Output] public int ExitCode { get; private set; }
 
+    /// <summary>Ctrl+C: stops the program (and QEMU) at once instead of waiting for it or the timeout.</summary>
+    public void Cancel() => _canceled.Cancel();
+
     /// <inheritdoc />
     protected override bool ExecuteCore()
     {
+        var timeoutText = string.IsNullOrWhiteSpace(TimeoutSeconds) ? "300" : TimeoutSeconds!.Trim();
+        if (!int.TryParse(timeoutText, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var timeoutSeconds))
+        {
+            Log.LogError(null, SdkDiagnosticCodes.InvalidProperty, null, null, 0, 0, 0, 0,
+                "AutodiffRunTimeout must be a whole number of seconds (0 waits forever), not '{0}'", TimeoutSeconds);
+            return false;
+        }
         if (!CanRun)
         {
             Log.LogError(null, SdkDiagnosticCodes.BoardNotRunnable, null, null, 0, 0, 0, 0,
                 "board '{0}' is build-only: it has no emulator, so -t:Run cannot execute its firmware. " +
                 "Flash {1} to the device instead, or run on Board=host, stm32f4 or lm3s6965.", Board, Image);
+            return false;
+        }
+        if (!File.Exists(Image))
+        {
+            Log.LogError(null, SdkDiagnosticCodes.ImageMissing, null, null, 0, 0, 0, 0,
+                "there is no firmware to run: '{0}' does not exist. Build the project for board '{1}' first (a build that failed, or a design-time build, leaves none).",
+                Image, Board);
             return false;
         }
 
@@ -97,8 +119,9 @@ public sealed class AutodiffRunFirmware : AutodiffTask
         process.BeginErrorReadLine();
 
         // Lines are logged from this thread only; the deadline covers the whole run.
-        var deadline = TimeoutSeconds > 0 ? DateTime.UtcNow.AddSeconds(TimeoutSeconds) : DateTime.MaxValue;
+        var deadline = timeoutSeconds > 0 ? DateTime.UtcNow.AddSeconds(timeoutSeconds) : DateTime.MaxValue;
         var timedOut = false;
+        var canceled = false;
         while (!lines.IsCompleted)
         {
             var remaining = deadline - DateTime.UtcNow;
@@ -107,15 +130,38 @@ public sealed class AutodiffRunFirmware : AutodiffTask
                 timedOut = true;
                 break;
             }
-            if (lines.TryTake(out var line, remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1)))
-                LogReport(line);
+            try
+            {
+                if (lines.TryTake(out var line, (int)(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1)).TotalMilliseconds, _canceled.Token))
+                    LogReport(line);
+            }
+            catch (OperationCanceledException)
+            {
+                canceled = true;
+                break;
+            }
         }
 
-        if (timedOut || !process.WaitForExit(Math.Max(0, (int)Math.Min(int.MaxValue, (deadline - DateTime.UtcNow).TotalMilliseconds))))
+        if (!canceled && !timedOut)
+        {
+            // Output has ended; the process normally exits right after. Wait for that, still
+            // within the deadline and still stoppable.
+            var exited = false;
+            while (!exited && !_canceled.IsCancellationRequested && DateTime.UtcNow < deadline)
+                exited = process.WaitForExit(200);
+            canceled = !exited && _canceled.IsCancellationRequested;
+            timedOut = !exited && !canceled;
+        }
+
+        if (canceled || timedOut)
         {
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            Log.LogError(null, SdkDiagnosticCodes.RunTimedOut, null, null, 0, 0, 0, 0,
-                "{0} did not finish within {1} s (AutodiffRunTimeout) and was stopped", description, TimeoutSeconds);
+            if (canceled)
+                Log.LogError(null, SdkDiagnosticCodes.RunFailed, null, null, 0, 0, 0, 0,
+                    "{0} was stopped because the build was canceled", description);
+            else
+                Log.LogError(null, SdkDiagnosticCodes.RunTimedOut, null, null, 0, 0, 0, 0,
+                    "{0} did not finish within {1} s (AutodiffRunTimeout) and was stopped", description, timeoutSeconds);
             return false;
         }
         process.WaitForExit();

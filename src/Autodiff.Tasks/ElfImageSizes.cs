@@ -8,7 +8,8 @@ namespace Autodiff.Tasks;
 /// with contents (in RAM, with their initial values also in flash); bss = allocated sections without
 /// contents (zeroed RAM). Read from the ELF section headers, so no binutils are needed. The
 /// linker script's <c>.stack_reserve</c> (room kept free for the stack) is not counted: it is not
-/// data the firmware defines.
+/// data the firmware defines. Given the board's RAM and flash, a section counts only where it is
+/// placed: in flash as text, in RAM as data or bss, elsewhere (e.g. the stm32f4's CCM) not at all.
 /// </summary>
 internal sealed record ElfImageSizes(long Text, long Data, long Bss)
 {
@@ -22,9 +23,19 @@ internal sealed record ElfImageSizes(long Text, long Data, long Bss)
     /// <summary>Bytes of static RAM the image uses: .data and .bss.</summary>
     public long Ram => Data + Bss;
 
+    /// <summary>A memory region of the board: <c>[Start, Start + Bytes)</c>.</summary>
+    public sealed record Region(long Start, long Bytes)
+    {
+        public bool Contains(ulong address) =>
+            address >= (ulong)Start && address - (ulong)Start < (ulong)Bytes;
+    }
+
     /// <summary>Reads the section headers of an ELF32 or ELF64 file of either byte order.</summary>
+    /// <param name="path">The image.</param>
+    /// <param name="ram">The board's RAM; null counts every allocated writable section.</param>
+    /// <param name="flash">The board's flash; null counts every allocated read-only section.</param>
     /// <exception cref="InvalidDataException">The file is not ELF.</exception>
-    public static ElfImageSizes Read(string path)
+    public static ElfImageSizes Read(string path, Region? ram = null, Region? flash = null)
     {
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length < 52 || bytes[0] != 0x7f || bytes[1] != 'E' || bytes[2] != 'L' || bytes[3] != 'F')
@@ -67,11 +78,17 @@ internal sealed record ElfImageSizes(long Text, long Data, long Bss)
             if (NameAt(entry) == ".stack_reserve") continue;
             var type = (uint)U(entry + 4, 4);
             var flags = U(entry + 8, word);
+            var address = U(entry + (is64 ? 0x10 : 0x0C), word);
             var size = (long)U(entry + (is64 ? 0x20 : 0x14), word);
             if ((flags & FlagAlloc) == 0) continue;
-            if (type == SectionNoBits) bss += size;
-            else if ((flags & FlagWrite) != 0) data += size;
-            else text += size;
+            // Placed by address where the region is known: a writable section in flash (.init_array)
+            // is flash, a section in neither region (CCM) is not counted.
+            var writable = (flags & FlagWrite) != 0 || type == SectionNoBits;
+            var inRam = ram?.Contains(address) ?? writable;
+            var inFlash = !inRam && type != SectionNoBits && (flash?.Contains(address) ?? !writable);
+            if (inRam && type == SectionNoBits) bss += size;
+            else if (inRam) data += size;
+            else if (inFlash) text += size;
         }
         return new ElfImageSizes(text, data, bss);
     }

@@ -41,7 +41,11 @@ public abstract class GccToolTask : ToolTask
     {
         try
         {
-            return base.Execute() && !Log.HasLoggedErrors;
+            // Preparation runs inside the guard too: a folder that cannot be created is a located
+            // build error, not a crashed task.
+            var succeeded = PrepareOutputs() && base.Execute() && !Log.HasLoggedErrors;
+            if (!succeeded) RemoveOutputs();
+            return succeeded;
         }
         catch (Exception e)
         {
@@ -50,6 +54,49 @@ public abstract class GccToolTask : ToolTask
             return false;
         }
     }
+
+    /// <summary>Files this step writes; deleted when it fails, so the next build does not take a stale or half-written file as up to date.</summary>
+    protected abstract IEnumerable<string> OutputFiles { get; }
+
+    /// <summary>Creates the folders of <see cref="OutputFiles"/>; logs <see cref="FailureCode"/> and returns false when one cannot be created.</summary>
+    private bool PrepareOutputs()
+    {
+        foreach (var file in OutputFiles.Where(f => !string.IsNullOrWhiteSpace(f)))
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(file, GetWorkingDirectory() ?? Directory.GetCurrentDirectory()));
+            if (string.IsNullOrEmpty(folder)) continue;
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+            {
+                Log.LogError(null, FailureCode, null, null, 0, 0, 0, 0,
+                    "cannot create the folder '{0}' for '{1}': {2}", folder, Path.GetFileName(file), e.Message);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void RemoveOutputs()
+    {
+        foreach (var file in OutputFiles.Where(f => !string.IsNullOrWhiteSpace(f)))
+        {
+            var path = Path.GetFullPath(file, GetWorkingDirectory() ?? Directory.GetCurrentDirectory());
+            try
+            {
+                if (File.Exists(path)) File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Log.LogMessage(MessageImportance.Normal, "could not delete '{0}' after the failure: {1}", path, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Informational lines the tool printed, in order; a failure without a recognised error quotes them.</summary>
+    private protected List<string> Notes { get; } = new();
 
     /// <inheritdoc />
     protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
@@ -62,21 +109,32 @@ public abstract class GccToolTask : ToolTask
     /// <summary>Logs one recognised message; returns false to have the raw line logged instead.</summary>
     private protected virtual bool HandleMessage(GccMessage message, string rawLine)
     {
-        if (message.IsError)
-            Log.LogError(null, MessageCode, null, message.File, message.Line, message.Column, 0, 0, "{0}", message.Text);
-        else
-            Log.LogWarning(null, MessageCode, null, message.File, message.Line, message.Column, 0, 0, "{0}", message.Text);
-        return true;
+        switch (message.Kind)
+        {
+            case GccMessageKind.Error:
+                Log.LogError(null, MessageCode, null, message.File, message.Line, message.Column, 0, 0, "{0}", message.Text);
+                return true;
+            case GccMessageKind.Warning:
+                Log.LogWarning(null, MessageCode, null, message.File, message.Line, message.Column, 0, 0, "{0}", message.Text);
+                return true;
+            default:
+                Notes.Add(rawLine.Trim());
+                return false;
+        }
     }
 
     /// <inheritdoc />
     protected override bool HandleTaskExecutionErrors()
     {
-        if (!Log.HasLoggedErrors)
-        {
-            Log.LogError(null, FailureCode, null, null, 0, 0, 0, 0,
-                "{0} exited with code {1}", ToolName, ExitCode);
-        }
+        if (!Log.HasLoggedErrors) LogFailure();
         return false;
+    }
+
+    /// <summary>Reports a failure no recognised error explained, with what the tool said.</summary>
+    private protected void LogFailure(string? toolText = null)
+    {
+        var said = Notes.Count > 0 ? ": " + string.Join(" | ", Notes.TakeLast(5)) : "";
+        Log.LogError(null, FailureCode, null, null, 0, 0, 0, 0,
+            "{0}{1}", toolText ?? $"{ToolName} exited with code {ExitCode}", said);
     }
 }

@@ -49,6 +49,9 @@ public static class SdkDiagnosticCodes
     /// <summary>The program or emulator did not finish within <c>AutodiffRunTimeout</c>.</summary>
     public const string RunTimedOut = "AD4403";
 
+    /// <summary><c>-t:Run</c> found no firmware image to run.</summary>
+    public const string ImageMissing = "AD4404";
+
     /// <summary>An unexpected failure inside an SDK task (a bug in Autodiff; reported instead of crashing MSBuild).</summary>
     public const string InternalError = "AD4999";
 }

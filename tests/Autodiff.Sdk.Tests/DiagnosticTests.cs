@@ -98,22 +98,102 @@ public sealed class DiagnosticTests(SdkPackageFixture sdk)
     }
 
     [Fact]
-    public void A_user_board_directory_adds_boards()
+    public void A_user_board_directory_adds_boards_and_another_folder_with_the_same_board_regenerates()
     {
         var project = sdk.CreateProject("UserBoard")
-            .WithProjectFile()
-            .WithFile("main.c", "int main(void) { return 0; }\n")
+            .WithProjectFile("models/tiny.yaml")
+            .WithFile("models/tiny.yaml", TestModels.Classifier("tiny"))
+            .WithFile("main.c", TestModels.MainTraining(0, "tiny"))
             .WithFile("boards/bigmachine/board.yaml", """
                 name: bigmachine
                 description: the host with a declared 2 GiB budget
                 toolchain: host
                 ram: { bytes: 2G, address: 0 }
                 budget: 2G
+                """)
+            .WithFile("other-boards/bigmachine/board.yaml", """
+                name: bigmachine
+                description: the host with a declared 1.5 GiB budget
+                toolchain: host
+                ram: { bytes: 2G, address: 0 }
+                budget: 1536M
                 """);
+        // Older than anything the first build writes: only its path and content tell it apart.
+        File.SetLastWriteTimeUtc(project.PathOf("other-boards/bigmachine/board.yaml"), new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
 
         var result = project.Build("-p:Board=bigmachine", "-p:AutodiffBoardsDirectory=" + project.PathOf("boards"));
+        var other = project.Build("-p:Board=bigmachine", "-p:AutodiffBoardsDirectory=" + project.PathOf("other-boards"));
 
         BuildAssert.Succeeded(result);
         Assert.True(Directory.Exists(project.OutputDirectory("bigmachine")));
+        BuildAssert.OutputMatches(result, @"Autodiff: tiny \(board bigmachine, \d+ B RAM, budget 2147483648 B\)");
+        BuildAssert.Succeeded(other);
+        BuildAssert.OutputMatches(other, @"Autodiff: tiny \(board bigmachine, \d+ B RAM, budget 1610612736 B\)");
+    }
+
+    [Fact]
+    public void A_link_error_is_reported_at_its_source_line_and_leaves_no_image_behind()
+    {
+        // --noinhibit-exec makes ld write the image despite the error and exit 0, so only the error
+        // it printed fails the step; the image must not survive to make the next build pass.
+        var project = sdk.CreateProject("LinkError")
+            .WithProjectFile()
+            .WithFile("main.c", "int missing_symbol(void);\nint main(void)\n{\n    return missing_symbol();\n}\n");
+        var image = Path.Combine(project.OutputDirectory(), "LinkError" + (OperatingSystem.IsWindows() ? ".exe" : ""));
+
+        var first = project.Build("-p:AutodiffLdFlags=-Xlinker --noinhibit-exec");
+        var imageAfterFailure = File.Exists(image);
+        var second = project.Build("-p:AutodiffLdFlags=-Xlinker --noinhibit-exec");
+
+        BuildAssert.Failed(first);
+        BuildAssert.OutputMatches(first, @"main\.c\(4\): error AD4201: undefined reference to .missing_symbol'");
+        Assert.False(imageAfterFailure, "the image of the failed link was left behind");
+        BuildAssert.Failed(second);
+    }
+
+    [Fact]
+    public void An_output_folder_that_is_a_file_is_an_error_not_a_crash()
+    {
+        var project = sdk.CreateProject("OutputIsFile")
+            .WithProjectFile()
+            .WithFile("main.c", "int main(void) { return 0; }\n")
+            .WithFile("bin/Debug/host", "a file where the output folder goes\n");
+
+        var result = project.Build();
+
+        BuildAssert.Failed(result);
+        BuildAssert.OutputMatches(result, @"error AD4\d{3}: cannot create the folder .*bin[/\\]Debug[/\\]host");
+    }
+
+    [Fact]
+    public void A_budget_beyond_the_range_of_sizes_is_an_invalid_property()
+    {
+        var project = sdk.CreateProject("HugeBudget")
+            .WithProjectFile("models/tiny.yaml")
+            .WithFile("models/tiny.yaml", TestModels.Classifier("tiny"))
+            .WithFile("main.c", TestModels.MainTraining(0, "tiny"));
+
+        var result = project.Build("-p:AutodiffRamBudget=99999999999G");
+
+        BuildAssert.Failed(result);
+        BuildAssert.OutputContains(result, "error AD4003: AutodiffRamBudget must be a byte count");
+    }
+
+    [Fact]
+    public void Run_reports_an_invalid_timeout_and_a_missing_image()
+    {
+        var project = sdk.CreateProject("RunChecks")
+            .WithProjectFile()
+            .WithFile("main.c", "int main(void) { return 0; }\n");
+
+        var badTimeout = project.Build("-t:Run", "-p:AutodiffRunTimeout=abc");
+        // A design-time build only evaluates, so nothing is linked for Run to find.
+        File.Delete(Path.Combine(project.OutputDirectory(), "RunChecks" + (OperatingSystem.IsWindows() ? ".exe" : "")));
+        var noImage = project.Build("-t:Run", "-p:DesignTimeBuild=true");
+
+        BuildAssert.Failed(badTimeout);
+        BuildAssert.OutputContains(badTimeout, "error AD4003: AutodiffRunTimeout must be a whole number of seconds");
+        BuildAssert.Failed(noImage);
+        BuildAssert.OutputMatches(noImage, @"error AD4404: there is no firmware to run: .*RunChecks");
     }
 }

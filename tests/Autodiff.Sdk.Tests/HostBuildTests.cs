@@ -5,16 +5,36 @@ namespace Autodiff.Sdk.Tests;
 public sealed class HostBuildTests(SdkPackageFixture sdk)
 {
     [Fact]
-    public void Build_prints_the_budget_report_and_writes_the_executable()
+    public void Build_prints_the_budget_report_writes_the_executable_and_runs_the_extension_targets()
     {
+        // The documented extension targets, defined in the project and in Directory.Build.targets,
+        // replace the SDK's empty ones.
         var project = sdk.CreateProject("HostReport")
-            .WithProjectFile("models/tiny.yaml")
             .WithFile("models/tiny.yaml", TestModels.Classifier("tiny"))
-            .WithFile("main.c", TestModels.MainTraining(0, "tiny"));
+            .WithFile("main.c", TestModels.MainTraining(0, "tiny"))
+            .WithFile("HostReport.proj", """
+                <Project Sdk="Autodiff.Sdk">
+                  <ItemGroup>
+                    <AutodiffModel Include="models/tiny.yaml" />
+                  </ItemGroup>
+                  <Target Name="BeforeAutodiffCompile">
+                    <Message Importance="high" Text="MARKER-BEFORE-COMPILE" />
+                  </Target>
+                </Project>
+                """)
+            .WithFile("../Directory.Build.targets", """
+                <Project>
+                  <Target Name="AfterAutodiffLink">
+                    <Message Importance="high" Text="MARKER-AFTER-LINK" />
+                  </Target>
+                </Project>
+                """);
 
         var result = project.Build();
 
         BuildAssert.Succeeded(result);
+        BuildAssert.OutputContains(result, "MARKER-BEFORE-COMPILE");
+        BuildAssert.OutputContains(result, "MARKER-AFTER-LINK");
         BuildAssert.OutputMatches(result, @"Autodiff: tiny \(board host, \d+ B RAM, budget \d+ B\)");
         BuildAssert.OutputContains(result, "arena");
         BuildAssert.OutputMatches(result, @"Firmware: \.text [\d.]+ KiB · \.data\+\.bss [\d.]+ KiB");
@@ -35,6 +55,56 @@ public sealed class HostBuildTests(SdkPackageFixture sdk)
 
         BuildAssert.Succeeded(result);
         BuildAssert.OutputContains(result, "tiny step 4 loss");
+    }
+
+    [Fact]
+    public void Canceling_the_build_stops_a_running_program_at_once()
+    {
+        if (OperatingSystem.IsWindows()) return; // Ctrl+C is sent as SIGINT
+        var project = sdk.CreateProject("HostCancel")
+            .WithProjectFile()
+            .WithFile("main.c", """
+                #define _POSIX_C_SOURCE 200809L
+                #include <stdio.h>
+                #include <unistd.h>
+
+                int main(void)
+                {
+                    FILE *pid = fopen("program.pid", "w");
+                    fprintf(pid, "%ld\n", (long)getpid());
+                    fclose(pid);
+                    printf("PROGRAM-WAITING\n");
+                    fflush(stdout);
+                    sleep(600);
+                    return 0;
+                }
+                """);
+
+        var build = sdk.StartDotnet(project.Directory, "build", project.ProjectFile, "-v:m", "-t:Run", "-p:AutodiffRunTimeout=600");
+        var started = build.WaitForOutput("PROGRAM-WAITING", TimeSpan.FromMinutes(3));
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        build.Interrupt();
+        var result = build.WaitForExit(TimeSpan.FromMinutes(2));
+        stopwatch.Stop();
+
+        Assert.True(started, "the program did not start:\n" + result.Output);
+        Assert.False(result.Succeeded, "a canceled run must not pass:\n" + result.Output);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(60), $"the build took {stopwatch.Elapsed} to stop:\n{result.Output}");
+        var programId = int.Parse(File.ReadAllText(project.PathOf("program.pid")).Trim());
+        Assert.False(IsRunning(programId), "the program was left running");
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Autodiff.Sdk.Tests;
 
 /// <summary>DESIGN §9: only what changed is regenerated and recompiled.</summary>
@@ -123,6 +125,56 @@ public sealed class IncrementalBuildTests(SdkPackageFixture sdk)
         foreach (var (file, time) in manifests) Assert.True(manifestsStored[file] > time, $"{file} was not regenerated with AutodiffFuseUpdates=false");
         foreach (var (file, time) in manifestsStored) Assert.True(manifestsFused[file] > time, $"{file} was not regenerated with AutodiffFuseUpdates back on");
         Assert.NotEqual(fused, stored);
+    }
+
+    [Fact]
+    public void Deleting_a_source_relinks_the_firmware_without_it()
+    {
+        // The marker prints from a constructor, so main.c needs nothing from extra.c.
+        var project = sdk.CreateProject("SourceDeleted")
+            .WithProjectFile("models/tiny.yaml")
+            .WithFile("models/tiny.yaml", TestModels.Classifier("tiny"))
+            .WithFile("main.c", TestModels.MainTraining(0, "tiny"))
+            .WithFile("extra.c", """
+                #include <stdio.h>
+                __attribute__((constructor)) static void extra_marker(void) { puts("EXTRA-SOURCE-MARKER"); }
+                """);
+        var first = project.Build("-t:Run");
+        BuildAssert.Succeeded(first);
+        BuildAssert.OutputContains(first, "EXTRA-SOURCE-MARKER");
+
+        File.Delete(project.PathOf("extra.c"));
+        var second = project.Build("-t:Run");
+
+        BuildAssert.Succeeded(second);
+        Assert.DoesNotContain("EXTRA-SOURCE-MARKER", second.Output);
+        BuildAssert.OutputContains(second, "tiny step 4 loss");
+    }
+
+    [Fact]
+    public void After_a_duplicate_model_name_is_fixed_each_model_has_its_own_code()
+    {
+        var project = sdk.CreateProject("DuplicateName")
+            .WithProjectFile("models/a.yaml", "models/b.yaml")
+            .WithFile("models/a.yaml", TestModels.Classifier("moons"))
+            .WithFile("models/b.yaml", TestModels.Classifier("moons").Replace("x: [4]", "x: [6]"))
+            .WithFile("main.c", TestModels.MainTraining(0, "moons", "moons2"));
+
+        var duplicate = project.Build();
+        BuildAssert.Failed(duplicate);
+        BuildAssert.OutputMatches(duplicate, @"b\.yaml\(2,7\): error AD4020: model name 'moons' is also used by");
+
+        project.WithFile("models/b.yaml", TestModels.Classifier("moons2").Replace("x: [4]", "x: [6]"));
+        var fixedNames = project.Build("-t:Run");
+
+        BuildAssert.Succeeded(fixedNames);
+        var header = File.ReadAllText(Path.Combine(project.GeneratedDirectory(), "moons", "moons.h"));
+        Assert.Matches(@"#define moons_INPUT_SIZE\s+4\b", header);
+        Assert.Matches(@"#define moons2_INPUT_SIZE\s+6\b", File.ReadAllText(Path.Combine(project.GeneratedDirectory(), "moons2", "moons2.h")));
+        // The report of 'moons' describes the code in moons.h: the same arena.
+        var arena = Regex.Match(header, @"#define moons_ARENA_BYTES\s+(\d+)u").Groups[1].Value;
+        BuildAssert.OutputMatches(fixedNames, @"Autodiff: moons \(board host[^\n]*\n(?:[^\n]*\n)?\s*arena [^\n]*\(" + arena + " B\\)");
+        BuildAssert.OutputContains(fixedNames, "moons2 step 4 loss");
     }
 
     /// <summary>Each model's manifest is rewritten exactly when the model is generated.</summary>

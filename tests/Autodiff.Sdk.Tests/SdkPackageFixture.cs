@@ -63,6 +63,10 @@ public sealed class SdkPackageFixture : IDisposable
         return ProcessRunner.Run("dotnet", arguments.Concat(new[] { "-nodeReuse:false", "--disable-build-servers" }), workingDirectory, environment);
     }
 
+    /// <summary>Starts <c>dotnet</c> like <see cref="Dotnet"/> without waiting, for tests that act while it runs.</summary>
+    public RunningProcess StartDotnet(string workingDirectory, params string[] arguments) =>
+        ProcessRunner.Start("dotnet", arguments.Concat(new[] { "-nodeReuse:false", "--disable-build-servers" }), workingDirectory, Environment());
+
     private Dictionary<string, string?> Environment()
     {
         var environment = new Dictionary<string, string?>

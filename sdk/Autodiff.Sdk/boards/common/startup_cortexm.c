@@ -1,7 +1,9 @@
 /* Reset and vector table for Cortex-M boards: prepares RAM as C expects (.data copied from flash,
-   .bss zeroed), turns on the FPU where there is one, runs main() and hands its return value to the
-   host through semihosting, which makes it the exit code of a QEMU run. */
+   .bss zeroed), turns on the FPU where there is one, runs the constructors, then main(), and ends
+   with exit(main()): that flushes stdio and reaches _exit (syscalls.c), which hands the value to the
+   host through semihosting, making it the exit code of a QEMU run. */
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "semihosting.h"
 
@@ -16,6 +18,16 @@ extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _estack;
 int main(void);
 void Reset_Handler(void);
 void Default_Handler(void);
+
+/* newlib: runs .preinit_array, _init and .init_array (C constructors). */
+void __libc_init_array(void);
+/* Called by __libc_init_array (and newlib's exit path); the crti/crtn objects that would define
+   them are not linked (-nostartfiles), and the sections they run are empty here. Weak, so a
+   firmware that links its own keeps them. */
+void _init(void) __attribute__((weak));
+void _fini(void) __attribute__((weak));
+void _init(void) {}
+void _fini(void) {}
 
 /* Core exception handlers: weak, so firmware overrides one by defining a function of that name. */
 void NMI_Handler(void) __attribute__((weak, alias("Default_Handler")));
@@ -130,7 +142,8 @@ void Reset_Handler(void)
     for (target = &_sdata; target < &_edata;) *target++ = *source++;
     for (target = &_sbss; target < &_ebss;) *target++ = 0;
 
-    ad_semihost_exit(main());
+    __libc_init_array();
+    exit(main());
 }
 
 void Default_Handler(void)
