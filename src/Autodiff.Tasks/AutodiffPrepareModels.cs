@@ -199,19 +199,7 @@ public sealed class AutodiffPrepareModels : AutodiffTask
     {
         value = null;
         if (string.IsNullOrWhiteSpace(text)) return true;
-        bool parsed;
-        long bytes;
-        try
-        {
-            parsed = BoardCatalog.TryParseSize(text, out bytes);
-        }
-        catch (OverflowException)
-        {
-            // a size beyond what a long holds (99999999999G) is as invalid as a misspelt one
-            parsed = false;
-            bytes = 0;
-        }
-        if (parsed)
+        if (BoardCatalog.TryParseSize(text, out var bytes))
         {
             value = bytes;
             return true;

@@ -119,4 +119,12 @@ public sealed class BoardCatalogTests
         Assert.True(BoardCatalog.TryParseSize(text, out var value));
         Assert.Equal(expected, value);
     }
+
+    [Theory]
+    [InlineData("99999999999G")]
+    [InlineData("9223372036854775807K")]
+    [InlineData("-1")]
+    [InlineData("12X")]
+    public void Sizes_that_do_not_fit_or_do_not_parse_are_rejected(string text) =>
+        Assert.False(BoardCatalog.TryParseSize(text, out _));
 }

@@ -296,8 +296,8 @@ public static class BoardCatalog
         bool ok = s.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
             ? long.TryParse(s.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value)
             : long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
-        if (!ok || value < 0) return false;
-        value = checked(value * multiplier);
+        if (!ok || value < 0 || value > long.MaxValue / multiplier) return false;
+        value *= multiplier;
         return true;
     }
 }
