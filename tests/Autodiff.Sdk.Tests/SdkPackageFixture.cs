@@ -64,8 +64,18 @@ public sealed class SdkPackageFixture : IDisposable
     }
 
     /// <summary>Starts <c>dotnet</c> like <see cref="Dotnet"/> without waiting, for tests that act while it runs.</summary>
-    public RunningProcess StartDotnet(string workingDirectory, params string[] arguments) =>
-        ProcessRunner.Start("dotnet", arguments.Concat(new[] { "-nodeReuse:false", "--disable-build-servers" }), workingDirectory, Environment());
+    /// <summary>
+    /// Starts dotnet without waiting, for tests that interrupt it. A test host started in the
+    /// background of a non-interactive shell inherits SIGINT as ignored, and so would the build;
+    /// `env --default-signal` gives the build the disposition a terminal's Ctrl+C meets.
+    /// </summary>
+    public RunningProcess StartDotnet(string workingDirectory, params string[] arguments)
+    {
+        var dotnet = arguments.Concat(new[] { "-nodeReuse:false", "--disable-build-servers" });
+        return OperatingSystem.IsLinux()
+            ? ProcessRunner.Start("env", new[] { "--default-signal=INT", "dotnet" }.Concat(dotnet), workingDirectory, Environment())
+            : ProcessRunner.Start("dotnet", dotnet, workingDirectory, Environment());
+    }
 
     private Dictionary<string, string?> Environment()
     {
