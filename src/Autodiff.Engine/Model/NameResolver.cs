@@ -3,8 +3,8 @@ using Autodiff.Engine.Diagnostics;
 namespace Autodiff.Engine.Model;
 
 /// <summary>
-/// Resolves the tensor names of a model: registers input and layer names (AD2002), turns every
-/// <c>in:</c> name into a <see cref="TensorRef"/> (AD2001, AD2006), finds cycles (AD2003), orders
+/// Resolves the tensor names of a model: registers input and layer names (AD2102), turns every
+/// <c>in:</c> name into a <see cref="TensorRef"/> (AD2101, AD2106), finds cycles (AD2103), orders
 /// the layers so each follows its operands, and warns about outputs and inputs nobody uses.
 /// </summary>
 internal static class NameResolver
