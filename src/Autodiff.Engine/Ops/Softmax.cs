@@ -61,6 +61,14 @@ public abstract class AxisNormalizationOp(int axis) : Op
     /// <summary>Computes one vector: elements <c>start + i·stride</c> for i below n.</summary>
     protected abstract void Normalize<T>(EvalArgs<T> a, int start, int n, int stride) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>;
 
+    /// <summary>The backward op of a forward op (taking dy and this op's output y); null for backward ops.</summary>
+    protected virtual AxisNormalizationOp? GradientOp => null;
+
+    public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
+        GradientOp is { } gradient
+            ? [ctx.Builder.Apply(gradient, [ctx.GradOutput, ctx.Output], "grad." + ctx.Input(0).Name, null)]
+            : base.Backward(ctx);
+
     public override void Emit(IKernelCallWriter c)
     {
         var (outer, n, inner) = AxisSplit.Of(c.Node.Out.Shape, Axis);
@@ -88,8 +96,7 @@ public sealed class SoftmaxOp(int axis = -1) : AxisNormalizationOp(axis)
         for (var i = 0; i < n; i++) y[start + i * stride] /= sum;
     }
 
-    public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
-        [ctx.Builder.Apply(new SoftmaxGradOp(Axis), [ctx.GradOutput, ctx.Output], "grad." + ctx.Input(0).Name, null)];
+    protected override AxisNormalizationOp GradientOp => new SoftmaxGradOp(Axis);
 }
 
 /// <summary>dx = y · (dy − Σ dy·y) along the axis.</summary>
@@ -127,8 +134,7 @@ public sealed class LogSoftmaxOp(int axis = -1) : AxisNormalizationOp(axis)
         for (var i = 0; i < n; i++) y[start + i * stride] = x[start + i * stride] - max - logSum;
     }
 
-    public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
-        [ctx.Builder.Apply(new LogSoftmaxGradOp(Axis), [ctx.GradOutput, ctx.Output], "grad." + ctx.Input(0).Name, null)];
+    protected override AxisNormalizationOp GradientOp => new LogSoftmaxGradOp(Axis);
 }
 
 /// <summary>dx = dy − e^y · Σ dy along the axis.</summary>
