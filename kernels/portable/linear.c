@@ -1,52 +1,98 @@
 /*
- * linear.c - portable fully connected kernels (forward, input gradient, weight-gradient rows,
- * bias gradient). Layouts: x [B,in], w [out,in], y [B,out].
+ * linear.c - portable fully connected kernels: the forward pass, the plain-SGD weight update with
+ * the gradient never stored, and (internal/linear_common.h) the input, weight and bias gradients.
+ * Layouts: x [B,in], w [out,in], y [B,out], all row-major float32.
+ *
+ * The forward pass and the update stream through W, which dominates a training step. Both take
+ * eight rows of W per pass over x: eight accumulators (or coefficients) live in FPU registers and
+ * each x value, loaded once, serves eight weights. The eight-row loops are separate functions so
+ * that only their own pointers are live and gcc keeps all nine in core registers, each advanced by
+ * the load that reads it. Multiply-adds are fused where the FPU has them (AD_FMA).
  */
 #include "autodiff_kernels.h"
 
+#include "internal/linear_common.h"
+
+#define AD_LINEAR_BLOCK 8u
+
+/* acc[r] += sum_i x[i] * w[r*in + i] for r < 8, over i in increasing order.  x [in], w [8,in]. */
+__attribute__((noinline)) static void ad_dot_8_rows(const float *x, const float *w0, uint32_t in, float acc[8])
+{
+    const float *w1 = w0 + in, *w2 = w1 + in, *w3 = w2 + in, *w4 = w3 + in, *w5 = w4 + in, *w6 = w5 + in, *w7 = w6 + in;
+    float a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7];
+    const float *const end = x + in;
+    while (x != end) {
+        const float u = *x++;
+        a0 = AD_FMA(u, *w0++, a0); a1 = AD_FMA(u, *w1++, a1); a2 = AD_FMA(u, *w2++, a2); a3 = AD_FMA(u, *w3++, a3);
+        a4 = AD_FMA(u, *w4++, a4); a5 = AD_FMA(u, *w5++, a5); a6 = AD_FMA(u, *w6++, a6); a7 = AD_FMA(u, *w7++, a7);
+    }
+    acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3; acc[4] = a4; acc[5] = a5; acc[6] = a6; acc[7] = a7;
+}
+
+/* w[r*in + i] += c[r] * x[i] for r < 8, i < in.  x [in], w [8,in]. */
+__attribute__((noinline)) static void ad_axpy_8_rows(const float *x, float *w0, uint32_t in, const float c[8])
+{
+    float *w1 = w0 + in, *w2 = w1 + in, *w3 = w2 + in, *w4 = w3 + in, *w5 = w4 + in, *w6 = w5 + in, *w7 = w6 + in;
+    const float c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4], c5 = c[5], c6 = c[6], c7 = c[7];
+    const float *const end = x + in;
+    while (x != end) {
+        const float u = *x++;
+        *w0 = AD_FMA(c0, u, *w0); ++w0;
+        *w1 = AD_FMA(c1, u, *w1); ++w1;
+        *w2 = AD_FMA(c2, u, *w2); ++w2;
+        *w3 = AD_FMA(c3, u, *w3); ++w3;
+        *w4 = AD_FMA(c4, u, *w4); ++w4;
+        *w5 = AD_FMA(c5, u, *w5); ++w5;
+        *w6 = AD_FMA(c6, u, *w6); ++w6;
+        *w7 = AD_FMA(c7, u, *w7); ++w7;
+    }
+}
+
+/* y[b,o] = sum_i x[b,i] * w[o,i] + bias[o].  x [B,in], w [out,in], bias [out] or NULL, y [B,out].
+ * No scratch. One accumulator per output, summed over i in increasing order from the bias (the
+ * reference interpreter's order, so results differ from it only by multiply-add contraction). */
 void ad_linear_f32(const float *x, const float *w, const float *bias, float *y,
                    uint32_t batch, uint32_t in, uint32_t out)
 {
     for (uint32_t b = 0; b < batch; ++b) {
         const float *xb = x + (size_t)b * in;
-        for (uint32_t o = 0; o < out; ++o) {
+        float *yb = y + (size_t)b * out;
+        uint32_t o = 0;
+        for (; o + AD_LINEAR_BLOCK <= out; o += AD_LINEAR_BLOCK) {
+            float acc[AD_LINEAR_BLOCK];
+            for (uint32_t r = 0; r < AD_LINEAR_BLOCK; ++r) acc[r] = bias ? bias[o + r] : 0.0f;
+            ad_dot_8_rows(xb, w + (size_t)o * in, in, acc);
+            for (uint32_t r = 0; r < AD_LINEAR_BLOCK; ++r) yb[o + r] = acc[r];
+        }
+        for (; o < out; ++o) {
             const float *wo = w + (size_t)o * in;
             float acc = bias ? bias[o] : 0.0f;
-            for (uint32_t i = 0; i < in; ++i) acc += xb[i] * wo[i];
-            y[(size_t)b * out + o] = acc;
+            for (uint32_t i = 0; i < in; ++i) acc = AD_FMA(xb[i], wo[i], acc);
+            yb[o] = acc;
         }
     }
 }
 
-void ad_linear_backward_input_f32(const float *dy, const float *w, float *dx,
-                                  uint32_t batch, uint32_t in, uint32_t out)
+/* w[o,i] += sum_b (-(lr * dy[b,o])) * x[b,i], the terms added in increasing b.  w [out,in],
+ * dy [B,out], x [B,in]. No scratch. */
+void ad_linear_sgd_f32(float *w, const float *dy, const float *x,
+                       uint32_t batch, uint32_t in, uint32_t out, float lr)
 {
-    for (uint32_t b = 0; b < batch; ++b) {
-        const float *dyb = dy + (size_t)b * out;
-        float *dxb = dx + (size_t)b * in;
-        for (uint32_t i = 0; i < in; ++i) {
-            float acc = 0.0f;
-            for (uint32_t o = 0; o < out; ++o) acc += dyb[o] * w[(size_t)o * in + i];
-            dxb[i] = acc;
+    uint32_t o = 0;
+    for (; o + AD_LINEAR_BLOCK <= out; o += AD_LINEAR_BLOCK) {
+        for (uint32_t b = 0; b < batch; ++b) {
+            const float *dyb = dy + (size_t)b * out + o;
+            float c[AD_LINEAR_BLOCK];
+            for (uint32_t r = 0; r < AD_LINEAR_BLOCK; ++r) c[r] = -(lr * dyb[r]);
+            ad_axpy_8_rows(x + (size_t)b * in, w + (size_t)o * in, in, c);
         }
     }
-}
-
-void ad_linear_backward_weight_row_f32(const float *dy, const float *x, float *dw_row,
-                                       uint32_t batch, uint32_t in, uint32_t out, uint32_t row)
-{
-    for (uint32_t i = 0; i < in; ++i) {
-        float acc = 0.0f;
-        for (uint32_t b = 0; b < batch; ++b) acc += dy[(size_t)b * out + row] * x[(size_t)b * in + i];
-        dw_row[i] = acc;
-    }
-}
-
-void ad_bias_backward_f32(const float *dy, float *db, uint32_t rows, uint32_t channels)
-{
-    for (uint32_t c = 0; c < channels; ++c) {
-        float acc = 0.0f;
-        for (uint32_t r = 0; r < rows; ++r) acc += dy[(size_t)r * channels + c];
-        db[c] = acc;
+    for (; o < out; ++o) {
+        float *wo = w + (size_t)o * in;
+        for (uint32_t b = 0; b < batch; ++b) {
+            const float *xb = x + (size_t)b * in;
+            const float c = -(lr * dy[(size_t)b * out + o]);
+            for (uint32_t i = 0; i < in; ++i) wo[i] = AD_FMA(c, xb[i], wo[i]);
+        }
     }
 }
