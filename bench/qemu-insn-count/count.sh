@@ -11,6 +11,7 @@
 # timeout (default 600 s) expired; 125 if counting could not be set up or
 # produced no result.
 # Environment: QEMU_SYSTEM_ARM, ARM_NM, INSNCOUNT_MODE (tb|insn),
+#              INSNCOUNT_HIST (write the per-PC histogram, with phases, to this file),
 #              INSNCOUNT_BUILD_DIR, CC.
 set -uo pipefail
 
@@ -44,6 +45,15 @@ start="$(addr_of ad_bench_start)"
 stop="$(addr_of ad_bench_stop)"
 [[ -n "$start" ]] || die "symbol ad_bench_start not found in $elf"
 [[ -n "$stop" ]] || die "symbol ad_bench_stop not found in $elf"
+hist_args=""
+if [[ -n "${INSNCOUNT_HIST:-}" ]]; then
+    hist_args=",hist=$INSNCOUNT_HIST"
+    # optional phase markers (bench_main.c's ad_bench_phase_*; absent when unused)
+    for phase in forward backward update; do
+        a="$(addr_of "ad_bench_phase_$phase")"
+        [[ -z "$a" ]] || hist_args+=",$phase=$a"
+    done
+fi
 
 result="$(mktemp "${TMPDIR:-/tmp}/insncount.XXXXXX")" || die "mktemp failed"
 trap 'rm -f "$result"' EXIT
@@ -51,7 +61,7 @@ trap 'rm -f "$result"' EXIT
 timeout -k 10 "$limit" "$qemu" -M "$machine" -nographic \
     -semihosting-config enable=on,target=native \
     -kernel "$elf" \
-    -plugin "$plugin,start=$start,stop=$stop,out=$result,mode=$mode" \
+    -plugin "$plugin,start=$start,stop=$stop,out=$result,mode=$mode$hist_args" \
     "$@" </dev/null
 rc=$?
 
