@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Tests kernels/armv7em/linear.c in QEMU (netduinoplus2, Cortex-M4F) and counts its instructions.
+#
+# 1. Builds test_linear.c + linear.c with the SDK's stm32f4 board files (startup, syscalls,
+#    semihosting, linker script) for each optimisation level in $AD7_OPT_LEVELS (default
+#    "-O2 -Og -O0": Release, Debug, and the level where gcc's register allocation is tightest),
+#    runs each in qemu-system-arm and fails on the first result that differs, bit for bit, from
+#    the reference loops.
+# 2. Unless --no-bench, builds one-call firmwares (-O2) and counts their instructions with
+#    bench/qemu-insn-count/count.sh: forward and SGD on 784x32 batch 1 (and a few batched shapes),
+#    for the kernels and for the plain C reference loops, printed per weight (per weight and sample
+#    when batched).
+# Prints "armv7em linear: N cases passed" last and exits 0 on success, non-zero otherwise.
+#
+# Usage: kernels/armv7em/test/run.sh [--no-bench] [--keep]
+# Needs arm-none-eabi-gcc (with newlib), qemu-system-arm, and gcc for the counting plugin.
+set -uo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+boards="$root/sdk/Autodiff.Sdk/boards"
+bench=1
+keep=0
+for arg in "$@"; do
+    case "$arg" in
+        --no-bench) bench=0 ;;
+        --keep) keep=1 ;;
+        -h|--help) sed -n '2,/^set -uo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) echo "run.sh: unknown argument '$arg'" >&2; exit 2 ;;
+    esac
+done
+for tool in arm-none-eabi-gcc qemu-system-arm; do
+    command -v "$tool" >/dev/null || { echo "run.sh: $tool not found" >&2; exit 2; }
+done
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/armv7em-linear.XXXXXX")"
+if [[ $keep -eq 1 ]]; then echo "run.sh: build files kept in $work" >&2; else trap 'rm -rf "$work"' EXIT; fi
+
+cpu=(-mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard)
+warn=(-std=c99 -Wall -Wextra -Wpedantic -Werror)
+board=(-DAUTODIFF_IRQ_COUNT=82 -ffunction-sections -fdata-sections -I "$boards/common")
+link=(--specs=nano.specs -u _printf_float -nostartfiles -Wl,--gc-sections
+      -L "$boards/common" -T "$boards/stm32f4/stm32f4.ld")
+board_sources=("$boards/common/startup_cortexm.c" "$boards/common/syscalls.c" "$boards/common/semihosting.c")
+
+# build OUT OPT [DEFINES...]: test_linear.c + linear.c + board files -> OUT.elf
+build() {
+    local out="$1" opt="$2"; shift 2
+    arm-none-eabi-gcc "${cpu[@]}" "$opt" "${warn[@]}" "${board[@]}" -I "$root/kernels/portable" "$@" \
+        "$here/test_linear.c" "$root/kernels/armv7em/linear.c" "${board_sources[@]}" \
+        "${link[@]}" -lm -o "$out" >"$out.log" 2>&1 || { cat "$out.log" >&2; return 1; }
+}
+
+qemu() {
+    timeout -k 10 "${2:-600}" qemu-system-arm -M netduinoplus2 -nographic \
+        -semihosting-config enable=on,target=native -kernel "$1" </dev/null
+}
+
+total=0
+for opt in ${AD7_OPT_LEVELS:--O2 -Og -O0}; do
+    elf="$work/test$opt.elf"
+    build "$elf" "$opt" || { echo "run.sh: build failed ($opt)" >&2; exit 1; }
+    output="$(qemu "$elf")"
+    rc=$?
+    printf '%s\n' "$output" | sed "s/^/[$opt] /"
+    if [[ $rc -ne 0 ]]; then echo "run.sh: test firmware ($opt) failed with exit status $rc" >&2; exit 1; fi
+    n="$(sed -n 's/^passed \([0-9]*\) cases$/\1/p' <<<"$output")"
+    [[ -n "$n" ]] || { echo "run.sh: no result from the test firmware ($opt)" >&2; exit 1; }
+    total=$((total + n))
+done
+
+if [[ $bench -eq 1 ]]; then
+    echo "instructions per weight (per weight and sample when batched), whole call, -O2, QEMU count:"
+    printf '  %-8s %-14s %12s %12s %10s\n' kernel "in x out x B" instructions "armv7em /w" "plain C /w"
+    for shape in "784 32 1" "260 20 16" "16 24 4"; do
+        read -r in out batch <<<"$shape"
+        for kind in 1 2; do
+            counts=()
+            for variant in asm ref; do
+                elf="$work/bench-$kind-$in-$out-$batch-$variant.elf"
+                defs=(-DAD7_BENCH=$kind -DAD7_IN=$in -DAD7_OUT=$out -DAD7_BATCH=$batch)
+                [[ $variant == ref ]] && defs+=(-DAD7_BENCH_REF)
+                build "$elf" -O2 "${defs[@]}" || { echo "run.sh: bench build failed" >&2; exit 1; }
+                line="$("$root/bench/qemu-insn-count/count.sh" "$elf" netduinoplus2 120 2>&1 | grep '^insn-count:')"
+                insn="$(sed -n 's/.* instructions=\([0-9]*\) .*/\1/p' <<<"$line")"
+                [[ -n "$insn" ]] || { echo "run.sh: counting failed for $elf" >&2; exit 1; }
+                counts+=("$insn")
+            done
+            name=forward; [[ $kind -eq 2 ]] && name=sgd
+            printf '  %-8s %-14s %12s %12s %10s\n' "$name" "${in}x${out}x${batch}" "${counts[0]}" \
+                "$(awk -v n="${counts[0]}" -v d=$((in * out * batch)) 'BEGIN { printf "%.3f", n / d }')" \
+                "$(awk -v n="${counts[1]}" -v d=$((in * out * batch)) 'BEGIN { printf "%.3f", n / d }')"
+        done
+    done
+fi
+
+echo "armv7em linear: $total cases passed"
