@@ -2,8 +2,9 @@
    (the `name:` of the model file). It initialises the model, runs AD_BENCH_WARMUP training steps,
    then AD_BENCH_STEPS steps each between ad_bench_start() and ad_bench_stop(), which the QEMU
    plugin in bench/qemu-insn-count counts between. Inputs and targets are fixed pseudo-random
-   values, identical on every run. Prints one line with the parameter count and the losses, and
-   returns 0 when every loss was finite. */
+   values, identical on every run. Prints one line with the parameter count, the multiply-
+   accumulates per step (NAME_STEP_MACS, "?" when the generated header has none) and the losses,
+   and returns 0 when every loss was finite. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +34,27 @@ void ad_bench_start(void);
 void ad_bench_stop(void);
 __attribute__((noipa)) void ad_bench_start(void) { __asm__ volatile(""); }
 __attribute__((noipa)) void ad_bench_stop(void) { __asm__ volatile(""); }
+
+/* Phase markers: with AD_BENCH_PHASES defined (the bench project passes it), the generated
+   training step calls AD_PHASE(forward), AD_PHASE(backward) and AD_PHASE(update) at each phase
+   change, which autodiff_kernels.h maps to these functions. The plugin attributes each counted
+   instruction to the phase of the last marker executed in the window (a marker's own instruction
+   to the phase it starts); each window starts in forward. Generated code without the calls
+   leaves the whole step in forward. */
+void ad_bench_phase_forward(void);
+void ad_bench_phase_backward(void);
+void ad_bench_phase_update(void);
+__attribute__((noipa)) void ad_bench_phase_forward(void) { __asm__ volatile(""); }
+__attribute__((noipa)) void ad_bench_phase_backward(void) { __asm__ volatile(""); }
+__attribute__((noipa)) void ad_bench_phase_update(void) { __asm__ volatile(""); }
+
+/* NAME_STEP_MACS (multiply-accumulates of one training step, counted by the engine) is printed
+   when the generated header defines it. #ifdef cannot test a pasted name, so this relies on #if
+   replacing an undefined identifier by 0: defined as "<n>u", 0 - n - 1 is a large unsigned
+   value; undefined, it is -1. Any non-zero definition also passes the first test. */
+#if M(_STEP_MACS) || (0 - M(_STEP_MACS) - 1) > 0
+#define AD_BENCH_HAVE_MACS 1
+#endif
 
 static float x[M(_BATCH) * M(_INPUT_SIZE)];
 static float y[M(_BATCH) * M(_TARGET_SIZE)];
@@ -67,7 +89,13 @@ int main(void)
         last = loss;
         finite = finite && isfinite(loss);
     }
-    printf("bench: model=%s params=%lu steps=%d loss_first=%g loss_last=%g\n",
+#ifdef AD_BENCH_HAVE_MACS
+    printf("bench: model=%s params=%lu macs=%lu steps=%d loss_first=%g loss_last=%g\n",
+           AD_STR(MODEL), (unsigned long)params, (unsigned long)M(_STEP_MACS), AD_BENCH_STEPS,
+           (double)first, (double)last);
+#else
+    printf("bench: model=%s params=%lu macs=? steps=%d loss_first=%g loss_last=%g\n",
            AD_STR(MODEL), (unsigned long)params, AD_BENCH_STEPS, (double)first, (double)last);
+#endif
     return finite ? 0 : 3;
 }
