@@ -28,6 +28,8 @@
  * assembly overwrites s0-s31; gcc saves s16-s31 (AAPCS callee-saved) in the prologue because
  * they are listed as clobbers or operands.
  */
+#include <string.h>
+
 #include "autodiff_kernels.h"
 
 #include "../portable/internal/linear_common.h"
@@ -84,8 +86,9 @@
 #define AD7_LOOP_END "subs r3, r3, #1\n\t" "bne 1b\n\t"
 
 /* Every block's assembly gets its operands in fixed registers (r0 = x, r1 = first row, r2 =
- * stride in bytes, r3 = number of 8-input chunks, r12 = accumulators or coefficients) and saves
- * the callee-saved core registers it uses itself (PUSH/POP, once per block), so that no block
+ * stride in bytes, r3 = number of 8-input chunks, r12 = bias or dy of the block's rows) plus one
+ * word %[e] in a register of gcc's choice (y for the forward, lr's bits for the update), and saves
+ * the callee-saved core registers it uses itself (PUSH/POP once per block), so that no block
  * depends on gcc finding up to eleven free registers around it: that fails at some optimisation
  * levels ("impossible constraints"), and r7 is the frame pointer at -O0. */
 #define AD7_FP_CLOBBERS                                                                          \
@@ -96,19 +99,18 @@
 /* The block functions: w[r * in + i] (r < R) against x[i] for the first 8 * chunks inputs. */
 #define AD7_BLOCK(name, code)                                                                    \
     static void name(const float *x, const float *w, uint32_t in, uint32_t chunks,             \
-                     const float *regs)                                                          \
+                     const float *rowvals, uintptr_t e)                                          \
     {                                                                                            \
         register const float *r0 __asm__("r0") = x;                                              \
         register const float *r1 __asm__("r1") = w;                                              \
         register uint32_t r2 __asm__("r2") = in * 4u;                                            \
         register uint32_t r3 __asm__("r3") = chunks;                                             \
-        register const float *r12 __asm__("r12") = regs;                                         \
+        register const float *r12 __asm__("r12") = rowvals;                                      \
         __asm__ volatile(code                                                                    \
                          : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)                                \
-                         : "r"(r12)                                                              \
+                         : "r"(r12), [e] "r"(e)                                                  \
                          : AD7_FP_CLOBBERS);                                                     \
     }
-
 
 /* a * b + c with one rounding. fmaf() would give the same, but only at -O1 and above does gcc
  * expand it to VFMA.F32; at -O0 it calls newlib's fmaf, which is slow (and computes in double). */
@@ -132,11 +134,12 @@ static void ad7_axpy_tail(float *w, float c, const float *x, uint32_t n)
 
 /* ---- forward ------------------------------------------------------------------------- */
 
-/* acc[r] += sum over the first 8 * chunks inputs of x[i] * w[r * in + i], for R = 8, 4, 2, 1
- * rows (regs = acc, R floats). The accumulators stay in s24.. for the whole loop, one VLDM in and
- * one VSTM out; chunks >= 1. */
+/* y[r] = bias[r] + sum over the first 8 * chunks inputs of x[i] * w[r * in + i], for R = 8, 4, 2,
+ * 1 rows (rowvals = bias, or zeros; e = y). The accumulators stay in s24.. for the whole loop,
+ * one VLDM in and one VSTM out. %[e] is copied first: gcc may have put it in r4-r11. */
 AD7_BLOCK(ad7_fwd8,
           "push {r4-r11}\n\t"
+          "mov r11, %[e]\n\t"
           "vldmia r12, {s24-s31}\n\t"
           AD7_ROWS8
           "1:\n\t"
@@ -146,11 +149,12 @@ AD7_BLOCK(ad7_fwd8,
           AD7_LOAD_A(r7) AD7_LOAD_B(r8) AD7_FWD_PAIR(28, 29)
           AD7_LOAD_A(r9) AD7_LOAD_B(r10) AD7_FWD_PAIR(30, 31)
           AD7_LOOP_END
-          "vstmia r12, {s24-s31}\n\t"
+          "vstmia r11, {s24-s31}\n\t"
           "pop {r4-r11}\n\t")
 
 AD7_BLOCK(ad7_fwd4,
-          "push {r4-r6}\n\t"
+          "push {r4-r7}\n\t"
+          "mov r7, %[e]\n\t"
           "vldmia r12, {s24-s27}\n\t"
           AD7_ROWS4
           "1:\n\t"
@@ -158,8 +162,8 @@ AD7_BLOCK(ad7_fwd4,
           AD7_LOAD_A(r1) AD7_LOAD_B(r4) AD7_FWD_PAIR(24, 25)
           AD7_LOAD_A(r5) AD7_LOAD_B(r6) AD7_FWD_PAIR(26, 27)
           AD7_LOOP_END
-          "vstmia r12, {s24-s27}\n\t"
-          "pop {r4-r6}\n\t")
+          "vstmia r7, {s24-s27}\n\t"
+          "pop {r4-r7}\n\t")
 
 AD7_BLOCK(ad7_fwd2,
           "vldmia r12, {s24-s25}\n\t"
@@ -168,7 +172,7 @@ AD7_BLOCK(ad7_fwd2,
           "vldmia r0!, {s0-s7}\n\t"
           AD7_LOAD_A(r1) AD7_LOAD_B(r2) AD7_FWD_PAIR(24, 25)
           AD7_LOOP_END
-          "vstmia r12, {s24-s25}\n\t")
+          "vstmia %[e], {s24-s25}\n\t")
 
 AD7_BLOCK(ad7_fwd1,
           "vldmia r12, {s24}\n\t"
@@ -176,26 +180,30 @@ AD7_BLOCK(ad7_fwd1,
           "vldmia r0!, {s0-s7}\n\t"
           AD7_LOAD_A(r1) AD7_FWD_ONE(24)
           AD7_LOOP_END
-          "vstmia r12, {s24}\n\t")
+          "vstmia %[e], {s24}\n\t")
 
-/* One sample, rows o0 .. o0 + rows - 1 (rows = 8, 4, 2 or 1): y[r] = bias[r] (or 0) plus the
- * in-order fused sum, the first 8 * (in / 8) terms in assembly, the rest in C. */
+/* Start values of outputs without a bias. */
+static const float ad7_zeros[8] = { 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f };
+
+/* One sample, `rows` rows (8, 4, 2 or 1): y[r] = bias[r] (or 0) plus the in-order fused sum, the
+ * first 8 * (in / 8) terms in assembly, the rest in C. */
 static void ad7_fwd_rows(const float *x, const float *w, const float *bias, float *y,
                          uint32_t in, uint32_t rows)
 {
     const uint32_t chunks = in >> 3, head = chunks << 3;
-    float acc[8];
-    for (uint32_t r = 0; r < rows; ++r) acc[r] = bias != NULL ? bias[r] : 0.0f;
+    const float *start = bias != NULL ? bias : ad7_zeros;
     if (chunks != 0u) {
         switch (rows) {
-        case 8: ad7_fwd8(x, w, in, chunks, acc); break;
-        case 4: ad7_fwd4(x, w, in, chunks, acc); break;
-        case 2: ad7_fwd2(x, w, in, chunks, acc); break;
-        default: ad7_fwd1(x, w, in, chunks, acc); break;
+        case 8: ad7_fwd8(x, w, in, chunks, start, (uintptr_t)y); break;
+        case 4: ad7_fwd4(x, w, in, chunks, start, (uintptr_t)y); break;
+        case 2: ad7_fwd2(x, w, in, chunks, start, (uintptr_t)y); break;
+        default: ad7_fwd1(x, w, in, chunks, start, (uintptr_t)y); break;
         }
+        start = y;
     }
-    for (uint32_t r = 0; r < rows; ++r)
-        y[r] = ad7_dot_tail(x + head, w + (size_t)r * in + head, in - head, acc[r]);
+    if (head != in || chunks == 0u)
+        for (uint32_t r = 0; r < rows; ++r)
+            y[r] = ad7_dot_tail(x + head, w + (size_t)r * in + head, in - head, start[r]);
 }
 
 /* y[b,o] = sum_i x[b,i] * w[o,i] (+ bias[o]).  x [B,in], w [out,in] row-major, bias [out] or NULL,
@@ -230,11 +238,16 @@ void ad_linear_f32(const float *x, const float *w, const float *bias, float *y,
 
 /* ---- fused SGD update ---------------------------------------------------------------- */
 
-/* w[r * in + i] += c[r] * x[i] for the first 8 * chunks inputs of R = 8, 4, 2, 1 rows
- * (regs = c, R floats); the coefficients stay in s8.. for the whole loop. chunks >= 1. */
+/* w[r * in + i] += c[r] * x[i] for the first 8 * chunks inputs of R = 8, 4, 2, 1 rows, where
+ * c[r] = -(lr * dy[r]) (rowvals = dy, e = the bits of lr): VNMUL rounds the product once and
+ * negates it, exactly that expression. The coefficients stay in s8.. for the whole loop. */
+#define AD7_COEFS2(a, b) "vnmul.f32 s" #a ", s" #a ", s0\n\t" "vnmul.f32 s" #b ", s" #b ", s0\n\t"
+
 AD7_BLOCK(ad7_sgd8,
           "push {r4-r11}\n\t"
+          "vmov s0, %[e]\n\t"
           "vldmia r12, {s8-s15}\n\t"
+          AD7_COEFS2(8, 9) AD7_COEFS2(10, 11) AD7_COEFS2(12, 13) AD7_COEFS2(14, 15)
           AD7_ROWS8
           "1:\n\t"
           "vldmia r0!, {s0-s7}\n\t"
@@ -247,7 +260,9 @@ AD7_BLOCK(ad7_sgd8,
 
 AD7_BLOCK(ad7_sgd4,
           "push {r4-r6}\n\t"
+          "vmov s0, %[e]\n\t"
           "vldmia r12, {s8-s11}\n\t"
+          AD7_COEFS2(8, 9) AD7_COEFS2(10, 11)
           AD7_ROWS4
           "1:\n\t"
           "vldmia r0!, {s0-s7}\n\t"
@@ -257,7 +272,9 @@ AD7_BLOCK(ad7_sgd4,
           "pop {r4-r6}\n\t")
 
 AD7_BLOCK(ad7_sgd2,
+          "vmov s0, %[e]\n\t"
           "vldmia r12, {s8-s9}\n\t"
+          AD7_COEFS2(8, 9)
           "add r2, r1, r2\n\t"
           "1:\n\t"
           "vldmia r0!, {s0-s7}\n\t"
@@ -265,7 +282,9 @@ AD7_BLOCK(ad7_sgd2,
           AD7_LOOP_END)
 
 AD7_BLOCK(ad7_sgd1,
+          "vmov s0, %[e]\n\t"
           "vldmia r12, {s8}\n\t"
+          "vnmul.f32 s8, s8, s0\n\t"
           "1:\n\t"
           "vldmia r0!, {s0-s7}\n\t"
           "vldmia r1, {s16-s23}\n\t"
@@ -273,24 +292,25 @@ AD7_BLOCK(ad7_sgd1,
           "vstmia r1!, {s16-s23}\n\t"
           AD7_LOOP_END)
 
-/* One sample's term for rows o0 .. o0 + rows - 1 (rows = 8, 4, 2 or 1): c[r] = -(lr * dy[r]),
- * then w[r,i] = fmaf(c[r], x[i], w[r,i]) for every i, the first 8 * (in / 8) in assembly. */
+/* One sample's term for `rows` rows (8, 4, 2 or 1): c[r] = -(lr * dy[r]), then
+ * w[r,i] = fmaf(c[r], x[i], w[r,i]) for every i, the first 8 * (in / 8) in assembly. */
 static void ad7_sgd_rows(float *w, const float *dy, const float *x, uint32_t in, uint32_t rows,
                          float lr)
 {
     const uint32_t chunks = in >> 3, head = chunks << 3;
-    float c[8];
-    for (uint32_t r = 0; r < rows; ++r) c[r] = -(lr * dy[r]);
     if (chunks != 0u) {
+        uint32_t lr_bits;
+        memcpy(&lr_bits, &lr, sizeof lr_bits);
         switch (rows) {
-        case 8: ad7_sgd8(x, w, in, chunks, c); break;
-        case 4: ad7_sgd4(x, w, in, chunks, c); break;
-        case 2: ad7_sgd2(x, w, in, chunks, c); break;
-        default: ad7_sgd1(x, w, in, chunks, c); break;
+        case 8: ad7_sgd8(x, w, in, chunks, dy, lr_bits); break;
+        case 4: ad7_sgd4(x, w, in, chunks, dy, lr_bits); break;
+        case 2: ad7_sgd2(x, w, in, chunks, dy, lr_bits); break;
+        default: ad7_sgd1(x, w, in, chunks, dy, lr_bits); break;
         }
     }
-    for (uint32_t r = 0; r < rows; ++r)
-        ad7_axpy_tail(w + (size_t)r * in + head, c[r], x + head, in - head);
+    if (head != in)
+        for (uint32_t r = 0; r < rows; ++r)
+            ad7_axpy_tail(w + (size_t)r * in + head, -(lr * dy[r]), x + head, in - head);
 }
 
 /* Plain SGD on a linear layer's weights, the gradient never stored:

@@ -15,6 +15,7 @@
 #ifndef AUTODIFF_KERNELS_H
 #define AUTODIFF_KERNELS_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,9 +23,32 @@
 extern "C" {
 #endif
 
+/* AD_FMA(a, b, c) = a*b + c as one fused multiply-add (one rounding) where the FPU has the
+ * instruction (Cortex-M4F/M7: VFMA; gcc says so with __FP_FAST_FMAF), else a multiply and an add:
+ * there fmaf would be a slow library call. ISO C modes (-std=c99) never contract a*b + c by
+ * themselves, so kernels and generated loops ask for it here. */
+#if defined(FP_FAST_FMAF) || defined(__FP_FAST_FMAF)
+#define AD_FMA(a, b, c) fmaf((a), (b), (c))
+#else
+#define AD_FMA(a, b, c) ((a) * (b) + (c))
+#endif
+
+/* The generated training step marks where its forward, backward and update phases begin, so an
+ * instruction counter can split a step (bench/insn-count defines AD_BENCH_PHASES and the three
+ * functions); otherwise the marks compile to nothing. */
+#ifdef AD_BENCH_PHASES
+void ad_bench_phase_forward(void);
+void ad_bench_phase_backward(void);
+void ad_bench_phase_update(void);
+#define AD_PHASE(name) ad_bench_phase_##name()
+#else
+#define AD_PHASE(name) ((void)0)
+#endif
+
 /* ---- linear.c: fully connected layers ------------------------------------------------ */
 
-/* y[b,o] = sum_i x[b,i] * w[o,i] + bias[o].  x [B,in], w [out,in], bias [out] or NULL, y [B,out]. */
+/* y[b,o] = sum_i x[b,i] * w[o,i] + bias[o].  x [B,in], w [out,in], bias [out] or NULL, y [B,out].
+ * Each output is one accumulator summed over i in increasing order, starting from the bias. */
 void ad_linear_f32(const float *x, const float *w, const float *bias, float *y,
                    uint32_t batch, uint32_t in, uint32_t out);
 
@@ -32,10 +56,16 @@ void ad_linear_f32(const float *x, const float *w, const float *bias, float *y,
 void ad_linear_backward_input_f32(const float *dy, const float *w, float *dx,
                                   uint32_t batch, uint32_t in, uint32_t out);
 
-/* One row of the weight gradient: dw_row[i] = sum_b dy[b,row] * x[b,i].
- * dy [B,out], x [B,in], dw_row [in]. */
-void ad_linear_backward_weight_row_f32(const float *dy, const float *x, float *dw_row,
-                                       uint32_t batch, uint32_t in, uint32_t out, uint32_t row);
+/* The whole weight gradient, for plans that store it: dw[o,i] = sum_b dy[b,o] * x[b,i].
+ * dy [B,out], x [B,in], dw [out,in]. */
+void ad_linear_backward_weight_f32(const float *dy, const float *x, float *dw,
+                                   uint32_t batch, uint32_t in, uint32_t out);
+
+/* Plain SGD on the weights of a linear layer, the weight gradient never stored: for b = 0..B-1
+ * in order, w[o,i] = w[o,i] + (-(lr * dy[b,o])) * x[b,i] (one fused multiply-add per term where
+ * the FPU has it), i.e. w -= lr * dy^T x.  w [out,in], dy [B,out], x [B,in]; w aliases neither. */
+void ad_linear_sgd_f32(float *w, const float *dy, const float *x,
+                       uint32_t batch, uint32_t in, uint32_t out, float lr);
 
 /* db[c] = sum_r dy[r,c].  dy [rows,channels], db [channels]. */
 void ad_bias_backward_f32(const float *dy, float *db, uint32_t rows, uint32_t channels);
@@ -156,7 +186,11 @@ void ad_hinge_loss_f32(const float *pred, const float *target, float *loss, uint
 void ad_hinge_loss_backward_f32(const float *pred, const float *target, const float *upstream,
                                 float *dpred, uint32_t n);
 
-/* ---- optimizers.c: optimizer updates, learning-rate schedules, L2 penalty ------------ */
+/* ---- optimizers.c: learning-rate schedules, Adam's bias correction, L2 penalty -------- */
+
+/* The updates themselves are written by the code generator as loops specialised to the
+ * optimizer's settings (and fused into the weight-gradient loops of linear and conv2d layers);
+ * these are the per-step scalars they start from. */
 
 /* Schedule kinds for ad_lr_schedule_f32. */
 #define AD_LR_CONSTANT    0u
@@ -175,36 +209,11 @@ void ad_hinge_loss_backward_f32(const float *pred, const float *target, const fl
 float ad_lr_schedule_f32(uint32_t kind, double base_lr, double gamma, uint32_t period,
                          double eta_min, uint32_t step);
 
-/* Every update below is in place on n elements (a whole parameter or any contiguous span of it,
- * with its state at the same offsets). The gradient is first regularised element-wise:
- * d = g + 2*l2*w, then d += weight_decay*w (each term skipped when its coefficient is 0).
- * `step` is the number of training steps completed before this one (0 on the first). */
-
-/* SGD: with momentum_buf (non-NULL iff momentum != 0):
- *   buf = d on step 0, else momentum*buf + (1 - dampening)*d;  d = nesterov ? d + momentum*buf : buf.
- * Then w -= lr*d.  w, g, momentum_buf [n]. */
-void ad_sgd_f32(float *w, const float *g, float *momentum_buf, uint32_t n, float lr,
-                float momentum, float dampening, int nesterov, float weight_decay, float l2,
-                uint32_t step);
-
 /* Adam's bias-correction factors for step t = step + 1, computed in double and rounded once:
  * *step_size = lr / (1 - beta1^t), *bias2_sqrt = sqrt(1 - beta2^t). Called once per training
- * step, so a fused update does not redo the double-precision powers for every tile. */
+ * step, not per element. */
 void ad_adam_bias_correction_f32(float lr, float beta1, float beta2, uint32_t step,
                                  float *step_size, float *bias2_sqrt);
-
-/* Adam (L2-style weight decay, not AdamW), with the factors from ad_adam_bias_correction_f32:
- *   m = beta1*m + (1 - beta1)*d;  v = beta2*v + (1 - beta2)*d*d;
- *   w -= step_size * m / (sqrt(v) / bias2_sqrt + eps).  w, g, m, v [n]. */
-void ad_adam_f32(float *w, const float *g, float *m, float *v, uint32_t n, float step_size, float bias2_sqrt,
-                 float beta1, float beta2, float eps, float weight_decay, float l2);
-
-/* RMSprop (not centered): square_avg = alpha*square_avg + (1 - alpha)*d*d;
- *   avg = sqrt(square_avg) + eps;  with momentum_buf (non-NULL iff momentum != 0):
- *   buf = momentum*buf + d/avg, w -= lr*buf;  otherwise w -= lr*(d/avg).
- * w, g, square_avg, momentum_buf [n]. */
-void ad_rmsprop_f32(float *w, const float *g, float *square_avg, float *momentum_buf, uint32_t n,
-                    float lr, float alpha, float eps, float momentum, float weight_decay, float l2);
 
 /* *loss = (accumulate ? *loss : 0) + lambda * sum_i w[i]^2.  w [n], loss a scalar; called once
  * per trainable parameter, the first call with accumulate = 0. */
@@ -232,13 +241,15 @@ void ad_conv2d_backward_input_f32(const float *dy, const float *w, float *dx,
                                   uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
                                   uint32_t pad_top, uint32_t pad_left);
 
-/* One filter of the weight gradient: dw_filter[kh,kw,c] = sum_{b,oh,ow} dy[b,oh,ow,filter] * x[b,ih,iw,c].
- * dw_filter [k_h,k_w,in_c] (k_h*k_w*in_c floats; the tile the optimizer update follows). */
-void ad_conv2d_backward_weight_filter_f32(const float *dy, const float *x, float *dw_filter,
-                                          uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
-                                          uint32_t out_h, uint32_t out_w, uint32_t filters,
-                                          uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
-                                          uint32_t pad_top, uint32_t pad_left, uint32_t filter);
+/* One element of the weight gradient, k = ((f*k_h + kh)*k_w + kw)*in_c + c (OHWI):
+ * returns sum_{b,oh,ow} dy[b,oh,ow,f] * x[b,ih,iw,c] over the positions whose tap is inside the
+ * input, in increasing (b, oh, ow) order. The generated code applies the optimizer to the value
+ * at once, so the weight gradient is never stored. */
+float ad_conv2d_backward_weight_element_f32(const float *dy, const float *x,
+                                            uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
+                                            uint32_t out_h, uint32_t out_w, uint32_t filters,
+                                            uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
+                                            uint32_t pad_top, uint32_t pad_left, uint32_t k);
 
 /* (The bias gradient of conv2d is ad_bias_backward_f32 with rows = B*out_h*out_w.) */
 

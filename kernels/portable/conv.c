@@ -1,6 +1,7 @@
 /*
  * conv.c - portable 2-D convolution kernels: forward, input gradient, and the weight gradient one
- * filter at a time (so the optimizer update can follow each filter without a full gradient buffer).
+ * element at a time (the generated code applies the optimizer to each value as it is formed, so no
+ * gradient buffer exists).
  * Layouts: x [B,in_h,in_w,in_c] (NHWC), w [filters,k_h,k_w,in_c] (OHWI), y [B,out_h,out_w,filters].
  * Padding is implicit: taps falling outside the input read zero and are skipped.
  */
@@ -64,27 +65,42 @@ void ad_conv2d_backward_input_f32(const float *dy, const float *w, float *dx,
                 }
 }
 
-void ad_conv2d_backward_weight_filter_f32(const float *dy, const float *x, float *dw_filter,
-                                          uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
-                                          uint32_t out_h, uint32_t out_w, uint32_t filters,
-                                          uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
-                                          uint32_t pad_top, uint32_t pad_left, uint32_t filter)
+/* The output positions [*begin, *end) along one axis whose tap `tap` lands inside the input:
+ * 0 <= o*stride + tap - pad < in. Empty when the kernel overhangs the input at that tap. */
+static void ad_conv_tap_range(uint32_t in, uint32_t out, uint32_t stride, uint32_t pad, uint32_t tap,
+                              uint32_t *begin, uint32_t *end)
 {
-    for (uint32_t kh = 0; kh < k_h; ++kh)
-        for (uint32_t kw = 0; kw < k_w; ++kw)
-            for (uint32_t c = 0; c < in_c; ++c) {
-                float acc = 0.0f;
-                for (uint32_t b = 0; b < batch; ++b)
-                    for (uint32_t oh = 0; oh < out_h; ++oh) {
-                        uint32_t ih = oh * stride_h + kh - pad_top;
-                        if (ih >= in_h) continue; /* also rows above the input, which wrap around */
-                        for (uint32_t ow = 0; ow < out_w; ++ow) {
-                            uint32_t iw = ow * stride_w + kw - pad_left;
-                            if (iw >= in_w) continue;
-                            acc += dy[(((size_t)b * out_h + oh) * out_w + ow) * filters + filter]
-                                 * x[(((size_t)b * in_h + ih) * in_w + iw) * in_c + c];
-                        }
-                    }
-                dw_filter[((size_t)kh * k_w + kw) * in_c + c] = acc;
-            }
+    const int32_t last = (int32_t)in - 1 + (int32_t)pad - (int32_t)tap;  /* largest o*stride allowed */
+    uint32_t first = tap >= pad ? 0u : (pad - tap + stride - 1u) / stride;
+    uint32_t stop = last < 0 ? 0u : (uint32_t)last / stride + 1u;
+    if (stop > out) stop = out;
+    if (first > stop) first = stop;
+    *begin = first;
+    *end = stop;
+}
+
+float ad_conv2d_backward_weight_element_f32(const float *dy, const float *x,
+                                            uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
+                                            uint32_t out_h, uint32_t out_w, uint32_t filters,
+                                            uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
+                                            uint32_t pad_top, uint32_t pad_left, uint32_t k)
+{
+    const uint32_t c = k % in_c;
+    const uint32_t kw = (k / in_c) % k_w;
+    const uint32_t kh = (k / in_c / k_w) % k_h;
+    const uint32_t f = k / in_c / k_w / k_h;
+    uint32_t oh0, oh1, ow0, ow1;
+    /* The valid positions are found once, so the sum has no test per position. */
+    ad_conv_tap_range(in_h, out_h, stride_h, pad_top, kh, &oh0, &oh1);
+    ad_conv_tap_range(in_w, out_w, stride_w, pad_left, kw, &ow0, &ow1);
+    float acc = 0.0f;
+    for (uint32_t b = 0; b < batch; ++b)
+        for (uint32_t oh = oh0; oh < oh1; ++oh) {
+            const uint32_t ih = oh * stride_h + kh - pad_top;
+            const float *dyp = dy + (((size_t)b * out_h + oh) * out_w + ow0) * filters + f;
+            const float *xp = x + (((size_t)b * in_h + ih) * in_w + (ow0 * stride_w + kw - pad_left)) * in_c + c;
+            for (uint32_t ow = ow0; ow < ow1; ++ow, dyp += filters, xp += (size_t)stride_w * in_c)
+                acc = AD_FMA(*dyp, *xp, acc);
+        }
+    return acc;
 }

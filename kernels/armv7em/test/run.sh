@@ -9,7 +9,7 @@
 # 2. Unless --no-bench, builds one-call firmwares (-O2) and counts their instructions with
 #    bench/qemu-insn-count/count.sh: forward and SGD on 784x32 batch 1 (and a few batched shapes),
 #    for the kernels and for the plain C reference loops, printed per weight (per weight and sample
-#    when batched).
+#    when batched), with a Cortex-M4 cycle estimate (bench/qemu-insn-count/estimate-cycles.sh).
 # Prints "armv7em linear: N cases passed" last and exits 0 on success, non-zero otherwise.
 #
 # Usage: kernels/armv7em/test/run.sh [--no-bench] [--keep]
@@ -70,26 +70,36 @@ for opt in ${AD7_OPT_LEVELS:--O2 -Og -O0}; do
 done
 
 if [[ $bench -eq 1 ]]; then
-    echo "instructions per weight (per weight and sample when batched), whole call, -O2, QEMU count:"
-    printf '  %-8s %-14s %12s %12s %10s\n' kernel "in x out x B" instructions "armv7em /w" "plain C /w"
+    # Cycles: Cortex-M4 estimate from the executed-PC histogram (bench/qemu-insn-count/
+    # estimate-cycles.sh: TRM timings, no wait states), when that script is present.
+    estimate="$root/bench/qemu-insn-count/estimate-cycles.sh"
+    [[ -x "$estimate" ]] || estimate=""
+    echo "per weight (per weight and sample when batched), whole call, -O2; instructions counted in QEMU,"
+    echo "cycles estimated for the Cortex-M4; plain C = the reference loops of test_linear.c (fmaf, -O2):"
+    printf '  %-8s %-10s %12s %10s %10s %10s %10s\n' kernel "in.out.B" instructions "insn/w" "cyc/w" "C insn/w" "C cyc/w"
     for shape in "784 32 1" "260 20 16" "16 24 4"; do
         read -r in out batch <<<"$shape"
+        terms=$((in * out * batch))
         for kind in 1 2; do
-            counts=()
+            results=()
             for variant in asm ref; do
                 elf="$work/bench-$kind-$in-$out-$batch-$variant.elf"
                 defs=(-DAD7_BENCH=$kind -DAD7_IN=$in -DAD7_OUT=$out -DAD7_BATCH=$batch)
                 [[ $variant == ref ]] && defs+=(-DAD7_BENCH_REF)
                 build "$elf" -O2 "${defs[@]}" || { echo "run.sh: bench build failed" >&2; exit 1; }
-                line="$("$root/bench/qemu-insn-count/count.sh" "$elf" netduinoplus2 120 2>&1 | grep '^insn-count:')"
+                line="$(INSNCOUNT_HIST="$elf.hist" "$root/bench/qemu-insn-count/count.sh" "$elf" netduinoplus2 120 2>&1 | grep '^insn-count:')"
                 insn="$(sed -n 's/.* instructions=\([0-9]*\) .*/\1/p' <<<"$line")"
                 [[ -n "$insn" ]] || { echo "run.sh: counting failed for $elf" >&2; exit 1; }
-                counts+=("$insn")
+                cycles=""
+                if [[ -n "$estimate" && -s "$elf.hist" ]]; then
+                    cycles="$("$estimate" "$elf" "$elf.hist" 2>/dev/null | sed -n 's/^est-cycles: total .* cycles=\([0-9]*\).*/\1/p')"
+                fi
+                results+=("$insn" "${cycles:-}")
             done
+            per() { [[ -n "$1" ]] && awk -v n="$1" -v d="$terms" 'BEGIN { printf "%.3f", n / d }' || echo "-"; }
             name=forward; [[ $kind -eq 2 ]] && name=sgd
-            printf '  %-8s %-14s %12s %12s %10s\n' "$name" "${in}x${out}x${batch}" "${counts[0]}" \
-                "$(awk -v n="${counts[0]}" -v d=$((in * out * batch)) 'BEGIN { printf "%.3f", n / d }')" \
-                "$(awk -v n="${counts[1]}" -v d=$((in * out * batch)) 'BEGIN { printf "%.3f", n / d }')"
+            printf '  %-8s %-10s %12s %10s %10s %10s %10s\n' "$name" "${in}.${out}.${batch}" "${results[0]}" \
+                "$(per "${results[0]}")" "$(per "${results[1]}")" "$(per "${results[2]}")" "$(per "${results[3]}")"
         done
     done
 fi

@@ -27,7 +27,7 @@ void ad_linear_sgd_f32(float *w, const float *dy, const float *x,
 
 /* ---- reference loops: the numerics contract, written plainly ------------------------ */
 
-static void ref_linear(const float *x, const float *w, const float *bias, float *y,
+__attribute__((unused)) static void ref_linear(const float *x, const float *w, const float *bias, float *y,
                        uint32_t batch, uint32_t in, uint32_t out)
 {
     for (uint32_t b = 0; b < batch; ++b)
@@ -42,7 +42,7 @@ static void ref_linear(const float *x, const float *w, const float *bias, float 
 /* ---- instruction-count firmware ------------------------------------------------------ */
 
 /* The SGD contract as a plain loop (the test below checks row by row on regenerated weights). */
-static void ref_sgd(float *w, const float *dy, const float *x, uint32_t batch, uint32_t in,
+__attribute__((unused)) static void ref_sgd(float *w, const float *dy, const float *x, uint32_t batch, uint32_t in,
                     uint32_t out, float lr)
 {
     for (uint32_t b = 0; b < batch; ++b)

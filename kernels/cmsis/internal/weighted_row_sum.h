@@ -1,5 +1,5 @@
 /*
- * weighted_row_sum.h - the weighted sum of matrix rows on CMSIS-DSP, with which the linear and
+ * weighted_row_sum.h - the weighted sum of matrix rows on CMSIS-DSP, with which the
  * matmul kernels form transposed products (W^T * dy, A^T * dC) without a transposed copy.
  */
 #ifndef AD_INTERNAL_WEIGHTED_ROW_SUM_H

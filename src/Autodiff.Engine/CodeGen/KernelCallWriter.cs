@@ -15,8 +15,9 @@ internal sealed class KernelCallWriter(Node node, TensorAddressing addressing, C
     public string Ptr(Tensor tensor) => addressing.Ptr(tensor);
     public string StepCounter => stepCounter;
 
-    public void Call(string function, params object[] args) =>
-        writer.Line($"{function}({string.Join(", ", args.Select(Format))});");
+    public void Call(string function, params object[] args) => writer.Line(Expression(function, args) + ";");
+
+    public string Expression(string function, params object[] args) => $"{function}({string.Join(", ", args.Select(Format))})";
 
     public void Line(string code) => writer.Line(code);
 

@@ -36,6 +36,8 @@ public static class ModelEmitter
         w.Line($"#define {n}_INPUT_SIZE   {PerSample(training.Graph.Inputs)}");
         w.Line($"#define {n}_TARGET_SIZE  {PerSample(training.Graph.Targets)}");
         w.Line($"#define {n}_OUTPUT_SIZE  {training.Prediction.Shape.Count / training.Batch}");
+        w.Comment("Multiply-accumulates of one training step (matrix and convolution products, forward and backward).");
+        w.Line($"#define {n}_STEP_MACS    {CText.Unsigned(plan.Steps.SelectMany(s => s.Nodes).Sum(node => node.Op.MultiplyAccumulates(node)))}");
         w.Line();
         w.Comment("Sets every parameter to its initial value and clears optimizer state.");
         w.Line($"void {n}_init(void);");
@@ -148,26 +150,19 @@ public static class ModelEmitter
         if (!training.Graph.Inputs.Any()) w.Line("(void)x;");
         if (!training.Graph.Targets.Any()) w.Line("(void)y;");
         var steps = plan.Steps;
-        foreach (var update in steps.SelectMany(s => s.Nodes).Where(n => n.Op is ISpanUpdate))
-            ((ISpanUpdate)update.Op).EmitStepConstants(For(update));
+        foreach (var update in steps.SelectMany(s => s.Nodes).Where(n => n.Op is IElementUpdate))
+            ((IElementUpdate)update.Op).EmitStepConstants(For(update));
+        var phase = "";
         for (var s = 0; s < steps.Count; s++)
         {
             var step = steps[s];
+            var stepPhase = PhaseOf(step);
+            if (stepPhase != phase) w.Line($"AD_PHASE({phase = stepPhase});");
             w.Comment($"step {s}: {Describe(step)}");
             if (step.FusedUpdate is { } update)
-            {
-                var tiled = (ITiledGradient)step.Node.Op;
-                var length = tiled.TileLength(step.Node);
-                var tile = TensorAddressing.Arena(plan.FusedTiles[s].Offset);
-                w.Line($"for (uint32_t tile = 0; tile < {CText.Unsigned(tiled.TileCount(step.Node))}; ++tile) {{");
-                tiled.EmitTile(For(step.Node), "tile", tile);
-                ((ISpanUpdate)update.Op).EmitSpan(For(update), $"(size_t)tile * {CText.Unsigned(length)}", CText.Unsigned(length), tile);
-                w.Line("}");
-            }
+                ((IFusedGradient)step.Node.Op).EmitFused(For(step.Node), new BoundUpdate((IElementUpdate)update.Op, For(update)));
             else
-            {
                 step.Node.Op.Emit(For(step.Node));
-            }
         }
         w.Line($"++{StepCounter(n)};");
         w.Line($"return *{addressing.Ptr(training.Loss)};");
@@ -195,6 +190,14 @@ public static class ModelEmitter
         w.Line("}");
     }
 
+    /// <summary>The phase a step counts to in the benchmark's split: a fused gradient counts as its update.</summary>
+    private static string PhaseOf(ScheduledStep step) => step.IsFused ? "update" : step.Node.Phase switch
+    {
+        NodePhase.Forward => "forward",
+        NodePhase.Update => "update",
+        _ => "backward",
+    };
+
     /// <summary>The static counting completed training steps: what schedules, Adam and dropout read.</summary>
     private static string StepCounter(string model) => $"{model}_steps_done";
 
@@ -203,7 +206,7 @@ public static class ModelEmitter
         var node = step.Node;
         var where = node.Source is { } src ? $" ({Path.GetFileName(src.File)}:{src.Line}:{src.Column})" : "";
         if (step.FusedUpdate is { } u)
-            return $"{u.Inputs[0].Name} updated by {u.Op.Describe()} from {node.Op.Describe()}({string.Join(", ", node.Inputs.Select(t => t.Name))}), one tile at a time{where}";
+            return $"{u.Inputs[0].Name} updated by {u.Op.Describe()} from {node.Op.Describe()}({string.Join(", ", node.Inputs.Select(t => t.Name))}), the gradient never stored{where}";
         var outShape = node.Output is { } o ? " " + o.Shape : "";
         return node + outShape + where;
     }

@@ -94,6 +94,9 @@ public sealed class Conv2dOp : Op
         return geometry.OutputShape;
     }
 
+    public override long MultiplyAccumulates(Node node) =>
+        node.Out.Shape.Count * (long)node.Input(1).Shape[1] * node.Input(1).Shape[2] * node.Input(1).Shape[3];
+
     public override void Evaluate<T>(EvalArgs<T> a)
     {
         var (x, w, y) = (a.In(0), a.In(1), a.Out);
@@ -163,6 +166,9 @@ public sealed class Conv2dInputGradOp(Conv2dGeometry geometry) : Op
         return error is null ? Geometry.InputShape : null;
     }
 
+    public override long MultiplyAccumulates(Node node) =>
+        (long)Geometry.Batch * Geometry.OutH * Geometry.OutW * Geometry.Filters * Geometry.KernelH * Geometry.KernelW * Geometry.InC;
+
     public override void Evaluate<T>(EvalArgs<T> a)
     {
         var (dy, w, dx) = (a.In(0), a.In(1), a.Out);
@@ -199,9 +205,10 @@ public sealed class Conv2dInputGradOp(Conv2dGeometry geometry) : Op
 
 /// <summary>
 /// dw[f,kh,kw,c] = Σ_{b,oh,ow} dy[b,oh,ow,f] · x[b, oh·sh + kh − pad_top, ow·sw + kw − pad_left, c].
-/// Inputs: dy [B,OH,OW,F], x [B,H,W,C]; output [F,KH,KW,C]; one tile is one filter (KH·KW·C floats).
+/// Inputs: dy [B,OH,OW,F], x [B,H,W,C]; output [F,KH,KW,C]. Fused with its update, each weight's
+/// gradient is one call of <c>ad_conv2d_backward_weight_element_f32</c>, applied at once.
 /// </summary>
-public sealed class Conv2dWeightGradOp(Conv2dGeometry geometry) : Op, ITiledGradient
+public sealed class Conv2dWeightGradOp(Conv2dGeometry geometry) : Op, IFusedGradient
 {
     public Conv2dGeometry Geometry { get; } = geometry;
 
@@ -249,13 +256,26 @@ public sealed class Conv2dWeightGradOp(Conv2dGeometry geometry) : Op, ITiledGrad
                 }
     }
 
-    public int TileCount(Node node) => Geometry.Filters;
-    public int TileLength(Node node) => Geometry.KernelH * Geometry.KernelW * Geometry.InC;
+    public override long MultiplyAccumulates(Node node) =>
+        (long)Geometry.Batch * Geometry.OutH * Geometry.OutW * Geometry.Filters * Geometry.KernelH * Geometry.KernelW * Geometry.InC;
 
-    public void EmitTile(IKernelCallWriter c, string tileIndex, string tileOut) =>
-        c.Call("ad_conv2d_backward_weight_filter_f32", [c.In(0), c.In(1), tileOut, .. Geometry.KernelArguments, tileIndex]);
+    public override void Emit(IKernelCallWriter c)
+    {
+        c.Line($"for (uint32_t k = 0; k < {c.Node.Out.Shape.Count}u; ++k) {{");
+        c.Line($"{c.Out}[k] = {ElementCall(c)};");
+        c.Line("}");
+    }
 
-    public override void Emit(IKernelCallWriter c) => TiledEmission.EmitAllTiles(this, c);
+    public void EmitFused(IKernelCallWriter c, BoundUpdate update)
+    {
+        c.Line($"for (uint32_t k = 0; k < {c.Node.Out.Shape.Count}u; ++k) {{");
+        c.Line($"const float g = {ElementCall(c)};");
+        update.Element("g", "k");
+        c.Line("}");
+    }
+
+    private string ElementCall(IKernelCallWriter c) =>
+        c.Expression("ad_conv2d_backward_weight_element_f32", [c.In(0), c.In(1), .. Geometry.KernelArguments, "k"]);
 }
 
 public static class Conv2dGraphExtensions

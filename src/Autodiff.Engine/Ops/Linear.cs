@@ -21,6 +21,8 @@ public sealed class LinearOp : Op
         return new Shape(s[0][0], s[1][0]);
     }
 
+    public override long MultiplyAccumulates(Node node) => node.Out.Shape.Count * (long)node.Input(1).Shape[1];
+
     public override void Evaluate<T>(EvalArgs<T> a)
     {
         var (x, w, y) = (a.In(0), a.In(1), a.Out);
@@ -66,6 +68,8 @@ public sealed class LinearInputGradOp : Op
         return error is null ? new Shape(s[0][0], s[1][1]) : null;
     }
 
+    public override long MultiplyAccumulates(Node node) => node.Out.Shape.Count * (long)node.Input(1).Shape[0];
+
     public override void Evaluate<T>(EvalArgs<T> a)
     {
         var (dy, w, dx) = (a.In(0), a.In(1), a.Out);
@@ -86,8 +90,12 @@ public sealed class LinearInputGradOp : Op
     }
 }
 
-/// <summary>dw[o,i] = Σ_b dy[b,o] · x[b,i]. Inputs: dy [B,O], x [B,I]; output [O,I]; one tile is one row o.</summary>
-public sealed class LinearWeightGradOp : Op, ITiledGradient
+/// <summary>
+/// dw[o,i] = Σ_b dy[b,o] · x[b,i]. Inputs: dy [B,O], x [B,I]; output [O,I]. Fused with its update:
+/// plain SGD is <c>ad_linear_sgd_f32</c> (w −= lr·dyᵀx, no gradient anywhere); any other optimizer gets a
+/// loop that sums each weight's gradient over the batch in a register and updates it at once.
+/// </summary>
+public sealed class LinearWeightGradOp : Op, IFusedGradient
 {
     public override string Name => "linear_backward_weight";
     public override string KernelFamily => "linear";
@@ -97,6 +105,8 @@ public sealed class LinearWeightGradOp : Op, ITiledGradient
         error = s.Count == 2 && s[0].Rank == 2 && s[1].Rank == 2 && s[0][0] == s[1][0] ? null : "dy [B,O] and x [B,I] expected";
         return error is null ? new Shape(s[0][1], s[1][1]) : null;
     }
+
+    public override long MultiplyAccumulates(Node node) => node.Out.Shape.Count * (long)node.Input(0).Shape[0];
 
     public override void Evaluate<T>(EvalArgs<T> a)
     {
@@ -111,16 +121,30 @@ public sealed class LinearWeightGradOp : Op, ITiledGradient
             }
     }
 
-    public int TileCount(Node node) => node.Input(0).Shape[1];
-    public int TileLength(Node node) => node.Input(1).Shape[1];
-
-    public void EmitTile(IKernelCallWriter c, string tileIndex, string tileOut)
+    public override void Emit(IKernelCallWriter c)
     {
-        var n = c.Node;
-        c.Call("ad_linear_backward_weight_row_f32", c.In(0), c.In(1), tileOut, n.Input(0).Shape[0], n.Input(1).Shape[1], n.Input(0).Shape[1], tileIndex);
+        var (batch, inF, outF) = Sizes(c.Node);
+        c.Call("ad_linear_backward_weight_f32", c.In(0), c.In(1), c.Out, batch, inF, outF);
     }
 
-    public override void Emit(IKernelCallWriter c) => TiledEmission.EmitAllTiles(this, c);
+    public void EmitFused(IKernelCallWriter c, BoundUpdate update)
+    {
+        var (batch, inF, outF) = Sizes(c.Node);
+        if (update.PlainDescentRate is { } lr)
+        {
+            c.Call("ad_linear_sgd_f32", update.Parameter, c.In(0), c.In(1), batch, inF, outF, lr);
+            return;
+        }
+        c.Line($"for (uint32_t o = 0; o < {outF}u; ++o) {{");
+        c.Line($"for (uint32_t i = 0; i < {inF}u; ++i) {{");
+        c.Line("float g = 0.0f;");
+        c.Line($"for (uint32_t b = 0; b < {batch}u; ++b) g = AD_FMA({c.In(0)}[(size_t)b * {outF}u + o], {c.In(1)}[(size_t)b * {inF}u + i], g);");
+        update.Element("g", $"(size_t)o * {inF}u + i");
+        c.Line("}");
+        c.Line("}");
+    }
+
+    private static (int Batch, int In, int Out) Sizes(Node n) => (n.Input(0).Shape[0], n.Input(1).Shape[1], n.Input(0).Shape[1]);
 }
 
 /// <summary>dbias[o] = Σ over every leading index of dy[..., o]. Input: dy [..., O]; output [O].</summary>

@@ -74,6 +74,8 @@ public sealed class MatMulOp : Op
         return new Shape([.. batch.Dims, s[0][-2], s[1][-1]]);
     }
 
+    public override long MultiplyAccumulates(Node node) => node.Out.Shape.Count * (long)node.Input(0).Shape[-1];
+
     public override void Evaluate<T>(EvalArgs<T> a)
     {
         var (sa, sb, sc) = (a.InShape(0), a.InShape(1), a.OutShape);
@@ -119,6 +121,8 @@ public sealed class MatMulGradAOp(Shape aShape) : Op
         return error is null ? AShape : null;
     }
 
+    public override long MultiplyAccumulates(Node node) => node.Input(0).Shape.Count * (long)node.Input(1).Shape[-2];
+
     public override void Evaluate<T>(EvalArgs<T> a)
     {
         var (sdc, sb) = (a.InShape(0), a.InShape(1));
@@ -152,6 +156,8 @@ public sealed class MatMulGradBOp(Shape bShape) : Op
             ? null : $"A [..., M, K] and dC [..., M, N] expected for B {BShape}";
         return error is null ? BShape : null;
     }
+
+    public override long MultiplyAccumulates(Node node) => node.Input(1).Shape.Count * (long)node.Input(0).Shape[-1];
 
     public override void Evaluate<T>(EvalArgs<T> a)
     {

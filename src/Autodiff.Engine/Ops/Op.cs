@@ -40,6 +40,13 @@ public abstract class Op
     /// <summary>Writes the C statements that compute this node with kernels of <see cref="KernelFamily"/>.</summary>
     public abstract void Emit(IKernelCallWriter c);
 
+    /// <summary>
+    /// Multiply-accumulates this node performs (products of a matrix, convolution or their
+    /// gradients); 0 for ops that do no such products. The benchmark divides instructions by the
+    /// step's total.
+    /// </summary>
+    public virtual long MultiplyAccumulates(Node node) => 0;
+
     /// <summary>True when the kernel tolerates its output sharing memory with input 0 (element-wise ops).</summary>
     public virtual bool CanRunInPlace => false;
 
@@ -120,6 +127,9 @@ public interface IKernelCallWriter
 
     /// <summary>Emits <c>function(args);</c>.</summary>
     void Call(string function, params object[] args);
+
+    /// <summary>The C expression <c>function(args)</c>, arguments formatted as for <see cref="Call"/>.</summary>
+    string Expression(string function, params object[] args);
 
     /// <summary>Emits a raw C line (for loops around tile kernels).</summary>
     void Line(string code);

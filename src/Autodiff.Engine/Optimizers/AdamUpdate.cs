@@ -6,7 +6,7 @@ namespace Autodiff.Engine.Optimizers;
 /// PyTorch's Adam step on one parameter (weight decay added to the gradient, not AdamW).
 /// Inputs: w, g, m (first moment), v (second moment). Bias correction uses t = step + 1; the
 /// step-only factors lr / (1 − β1^t) and √(1 − β2^t) are computed in double and rounded once,
-/// as in the kernel. Kernel: <c>ad_adam_f32</c>.
+/// as <c>ad_adam_bias_correction_f32</c> does once per training step.
 /// </summary>
 public sealed class AdamUpdateOp(Adam settings, double l2 = 0) : OptimizerUpdateOp(settings, l2)
 {
@@ -48,7 +48,15 @@ public sealed class AdamUpdateOp(Adam settings, double l2 = 0) : OptimizerUpdate
         c.Call("ad_adam_bias_correction_f32", Lr(c), F(Adam.Beta1), F(Adam.Beta2), c.StepCounter, "&" + stepSize, "&" + bias2Sqrt);
     }
 
-    public override void EmitSpan(IKernelCallWriter c, string offset, string count, string gradient) =>
-        c.Call("ad_adam_f32", Span(c, 0, offset), gradient, Span(c, 2, offset), Span(c, 3, offset), count,
-            StepLocal(c, "step_size"), StepLocal(c, "bias2_sqrt"), F(Adam.Beta1), F(Adam.Beta2), F(Adam.Eps), F(Adam.WeightDecay), F(L2));
+    public override void EmitElement(IKernelCallWriter c, string gradient, string index)
+    {
+        EmitRegularisedGradient(c, gradient, index, Adam.WeightDecay);
+        var (w, m, v) = (Element(c, 0, index), Element(c, 2, index), Element(c, 3, index));
+        c.Line($"const float m = {F(Adam.Beta1)} * {m} + {F32(1f - (float)Adam.Beta1)} * d;");
+        c.Line($"const float v = {F(Adam.Beta2)} * {v} + {F32(1f - (float)Adam.Beta2)} * d * d;");
+        c.Line($"{m} = m;");
+        c.Line($"{v} = v;");
+        c.Line($"{w} -= {StepLocal(c, "step_size")} * m / (sqrtf(v) / {StepLocal(c, "bias2_sqrt")} + {F(Adam.Eps)});");
+        c.Line("}");
+    }
 }

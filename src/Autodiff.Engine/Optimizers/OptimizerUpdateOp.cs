@@ -8,14 +8,16 @@ namespace Autodiff.Engine.Optimizers;
 /// <summary>
 /// Base of the optimizer update ops. A node's inputs are (parameter, gradient, state...) and it
 /// overwrites the parameter and the state in place; it has no output. Updates run element-wise,
-/// so any contiguous span can be updated on its own (<see cref="ISpanUpdate"/>), which lets the
-/// code generator fuse an update with a tiled gradient. Kernels: kernels/*/optimizers.c.
+/// one element at a time (<see cref="IElementUpdate"/>): the code generator writes the update as a loop
+/// specialised to the settings (no test of an option that is off, hyper-parameters as literals), and a
+/// fused weight gradient applies it to each gradient value as it is formed. Per-step scalars come
+/// from kernels/*/optimizers.c.
 /// </summary>
 /// <remarks>
 /// The loss's <c>l2: λ</c> term contributes its gradient here, d = g + 2λ·w, before weight decay
 /// adds its own term, d += weight_decay·w; the backward graph never materialises it.
 /// </remarks>
-public abstract class OptimizerUpdateOp : Op, ISpanUpdate
+public abstract class OptimizerUpdateOp : Op, IElementUpdate
 {
     protected OptimizerUpdateOp(OptimizerSettings settings, double l2)
     {
@@ -56,8 +58,13 @@ public abstract class OptimizerUpdateOp : Op, ISpanUpdate
         return error is null ? s[0] : null;
     }
 
-    public override void Emit(IKernelCallWriter c) =>
-        EmitSpan(c, "0u", $"{c.Node.Input(0).Shape.Count}u", c.In(1));
+    /// <summary>The update on its own (its gradient stored): one specialised loop over the parameter.</summary>
+    public override void Emit(IKernelCallWriter c)
+    {
+        c.Line($"for (size_t k = 0; k < {c.Node.Input(0).Shape.Count}u; ++k) {{");
+        EmitElement(c, $"{c.In(1)}[k]", "k");
+        c.Line("}");
+    }
 
     /// <summary>A scheduled learning rate becomes a local of the training step; a constant one stays a literal.</summary>
     public virtual void EmitStepConstants(IKernelCallWriter c)
@@ -69,7 +76,24 @@ public abstract class OptimizerUpdateOp : Op, ISpanUpdate
     /// <summary>The name of a per-step local of this update node, unique within the training step.</summary>
     protected static string StepLocal(IKernelCallWriter c, string what) => $"update{c.Node.Id}_{what}";
 
-    public abstract void EmitSpan(IKernelCallWriter c, string offset, string count, string gradient);
+    public abstract void EmitElement(IKernelCallWriter c, string gradient, string index);
+
+    public virtual string? PlainDescentRate(IKernelCallWriter c) => null;
+
+    /// <summary>
+    /// Opens the element's block and declares <c>float d</c>, the gradient with the L2 and weight-decay
+    /// terms added in the interpreter's order; each term only when its coefficient is not zero.
+    /// </summary>
+    protected void EmitRegularisedGradient(IKernelCallWriter c, string gradient, string index, double weightDecay)
+    {
+        c.Line("{");
+        c.Line($"float d = {gradient};");
+        if (L2 != 0) c.Line($"d += {F32(2f * (float)L2)} * {Element(c, 0, index)};");
+        if (weightDecay != 0) c.Line($"d += {F(weightDecay)} * {Element(c, 0, index)};");
+    }
+
+    /// <summary>Element <paramref name="index"/> of input <paramref name="input"/> (the parameter or a state tensor) as a C lvalue.</summary>
+    protected static string Element(IKernelCallWriter c, int input, string index) => $"{c.Ptr(c.Node.Input(input))}[{index}]";
 
     /// <summary>The learning rate of the current step, computed in double and rounded once, as in C.</summary>
     protected T LearningRate<T>(EvalArgs<T> a) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -88,15 +112,11 @@ public abstract class OptimizerUpdateOp : Op, ISpanUpdate
     /// <summary>2λ in the element type: λ is rounded first, as the kernel receives it as a float.</summary>
     protected T TwoL2<T>() where T : unmanaged, IFloatingPointIeee754<T> => T.CreateChecked(2) * T.CreateChecked(L2);
 
-    /// <summary>A <c>float *</c> to element <paramref name="offset"/> of the updated input <paramref name="input"/>.</summary>
-    protected static string Span(IKernelCallWriter c, int input, string offset)
-    {
-        var p = c.Ptr(c.Node.Input(input));
-        return offset == "0u" ? p : $"{p} + {offset}";
-    }
-
     /// <summary>The learning rate of the current step as C: the local from <see cref="EmitStepConstants"/>, or a literal.</summary>
     protected string Lr(IKernelCallWriter c) => Settings.Schedule is ConstantLr ? F(Settings.Lr) : StepLocal(c, "lr");
 
     protected static string F(double value) => CText.Float(value);
+
+    /// <summary>A literal of a value computed in float arithmetic, as the kernels and the interpreter compute it.</summary>
+    protected static string F32(float value) => CText.Float(value);
 }

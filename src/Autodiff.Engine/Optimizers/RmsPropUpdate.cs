@@ -5,7 +5,7 @@ namespace Autodiff.Engine.Optimizers;
 /// <summary>
 /// PyTorch's RMSprop step (not centered) on one parameter. Inputs: w, g, the running average of
 /// squared gradients, and the momentum buffer when momentum ≠ 0. Both start at zero, as in
-/// PyTorch, so no step needs special treatment. Kernel: <c>ad_rmsprop_f32</c>.
+/// PyTorch, so no step needs special treatment.
 /// </summary>
 public sealed class RmsPropUpdateOp(RmsProp settings, double l2 = 0) : OptimizerUpdateOp(settings, l2)
 {
@@ -42,7 +42,24 @@ public sealed class RmsPropUpdateOp(RmsProp settings, double l2 = 0) : Optimizer
         }
     }
 
-    public override void EmitSpan(IKernelCallWriter c, string offset, string count, string gradient) =>
-        c.Call("ad_rmsprop_f32", Span(c, 0, offset), gradient, Span(c, 2, offset), StateCount == 2 ? Span(c, 3, offset) : "NULL", count,
-            Lr(c), F(RmsProp.Alpha), F(RmsProp.Eps), F(RmsProp.Momentum), F(RmsProp.WeightDecay), F(L2));
+    public override void EmitElement(IKernelCallWriter c, string gradient, string index)
+    {
+        EmitRegularisedGradient(c, gradient, index, RmsProp.WeightDecay);
+        var (w, squareAvg) = (Element(c, 0, index), Element(c, 2, index));
+        c.Line($"const float s = {F(RmsProp.Alpha)} * {squareAvg} + {F32(1f - (float)RmsProp.Alpha)} * d * d;");
+        c.Line($"{squareAvg} = s;");
+        c.Line($"const float avg = sqrtf(s) + {F(RmsProp.Eps)};");
+        if (StateCount == 2)
+        {
+            var buf = Element(c, 3, index);
+            c.Line($"const float b = {F(RmsProp.Momentum)} * {buf} + d / avg;");
+            c.Line($"{buf} = b;");
+            c.Line($"{w} -= {Lr(c)} * b;");
+        }
+        else
+        {
+            c.Line($"{w} -= {Lr(c)} * (d / avg);");
+        }
+        c.Line("}");
+    }
 }

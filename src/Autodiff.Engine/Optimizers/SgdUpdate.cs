@@ -5,8 +5,8 @@ namespace Autodiff.Engine.Optimizers;
 /// <summary>
 /// PyTorch's SGD step on one parameter. Inputs: w, g, and the momentum buffer when momentum ≠ 0.
 /// The buffer is zero-initialised state, so the first step (step counter 0) copies the gradient
-/// into it undamped, as PyTorch does when it creates the buffer.
-/// Kernel: <c>ad_sgd_f32</c>.
+/// into it undamped, as PyTorch does when it creates the buffer. Plain SGD fused with a linear
+/// weight gradient is <c>ad_linear_sgd_f32</c>.
 /// </summary>
 public sealed class SgdUpdateOp(Sgd settings, double l2 = 0) : OptimizerUpdateOp(settings, l2)
 {
@@ -38,7 +38,30 @@ public sealed class SgdUpdateOp(Sgd settings, double l2 = 0) : OptimizerUpdateOp
         }
     }
 
-    public override void EmitSpan(IKernelCallWriter c, string offset, string count, string gradient) =>
-        c.Call("ad_sgd_f32", Span(c, 0, offset), gradient, StateCount == 1 ? Span(c, 2, offset) : "NULL", count,
-            Lr(c), F(Sgd.Momentum), F(Sgd.Dampening), Sgd.Nesterov ? "1" : "0", F(Sgd.WeightDecay), F(L2), c.StepCounter);
+    /// <summary>With momentum, the first step's special case becomes two per-step factors instead of a test per element.</summary>
+    public override void EmitStepConstants(IKernelCallWriter c)
+    {
+        base.EmitStepConstants(c);
+        if (Sgd.Momentum == 0) return;
+        // Step 0: buf = 0·buf + 1·d = d exactly (buf starts at zero), PyTorch's undamped copy.
+        c.Line($"const float {StepLocal(c, "momentum")} = {c.StepCounter} == 0u ? 0.0f : {F(Sgd.Momentum)};");
+        c.Line($"const float {StepLocal(c, "keep")} = {c.StepCounter} == 0u ? 1.0f : {F32(1f - (float)Sgd.Dampening)};");
+    }
+
+    public override string? PlainDescentRate(IKernelCallWriter c) =>
+        Sgd.Momentum == 0 && Sgd.WeightDecay == 0 && L2 == 0 ? Lr(c) : null;
+
+    public override void EmitElement(IKernelCallWriter c, string gradient, string index)
+    {
+        EmitRegularisedGradient(c, gradient, index, Sgd.WeightDecay);
+        if (Sgd.Momentum != 0)
+        {
+            var buf = Element(c, 2, index);
+            c.Line($"const float b = {StepLocal(c, "momentum")} * {buf} + {StepLocal(c, "keep")} * d;");
+            c.Line($"{buf} = b;");
+            c.Line(Sgd.Nesterov ? $"d = d + {F(Sgd.Momentum)} * b;" : "d = b;");
+        }
+        c.Line($"{Element(c, 0, index)} -= {Lr(c)} * d;");
+        c.Line("}");
+    }
 }

@@ -41,12 +41,11 @@ public sealed class MemoryPlan
     public const int Alignment = 8;
 
     internal MemoryPlan(IReadOnlyList<ScheduledStep> steps, IReadOnlyList<Buffer> buffers,
-        IReadOnlyDictionary<Tensor, Buffer> tensorBuffers, IReadOnlyDictionary<int, Buffer> fusedTiles)
+        IReadOnlyDictionary<Tensor, Buffer> tensorBuffers)
     {
         Steps = steps;
         Buffers = buffers;
         TensorBuffers = tensorBuffers;
-        FusedTiles = fusedTiles;
         ArenaBytes = buffers.Count == 0 ? 0 : buffers.Max(b => b.Offset + b.Bytes);
 
         var peakStep = 0;
@@ -69,9 +68,6 @@ public sealed class MemoryPlan
     /// <summary>The buffer of each tensor kept in the arena (not inputs, targets or frozen parameters).</summary>
     public IReadOnlyDictionary<Tensor, Buffer> TensorBuffers { get; }
 
-    /// <summary>The gradient tile of each fused step, by step index.</summary>
-    public IReadOnlyDictionary<int, Buffer> FusedTiles { get; }
-
     /// <summary>Bytes of the static arena.</summary>
     public long ArenaBytes { get; }
 
@@ -87,7 +83,7 @@ public sealed class MemoryPlan
     /// <summary>Bytes if every buffer of this plan had memory of its own.</summary>
     public long NoReuseBytes { get; }
 
-    /// <summary>True when any parameter gradient exists one tile at a time only.</summary>
+    /// <summary>True when any parameter gradient is applied as it is formed, never stored.</summary>
     public bool HasFusedUpdates => Steps.Any(s => s.IsFused);
 
     public long Offset(Tensor t) => TensorBuffers[t].Offset;

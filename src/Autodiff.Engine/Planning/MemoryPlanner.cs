@@ -25,7 +25,6 @@ public static class MemoryPlanner
 
         var buffers = new List<Buffer>();
         var tensorBuffers = new Dictionary<Tensor, Buffer>();
-        var fusedTiles = new Dictionary<int, Buffer>();
         Buffer NewBuffer(long floats, int first, int lastStep, MemoryCategory category, string label)
         {
             var b = new Buffer(buffers.Count, AlignUp(floats * sizeof(float)), first, lastStep, category, label);
@@ -41,14 +40,8 @@ public static class MemoryPlanner
             var step = steps[s];
             var node = step.Node;
             var output = node.Output;
-            if (step.IsFused)
-            {
-                var tiled = (ITiledGradient)node.Op;
-                fusedTiles[s] = NewBuffer(tiled.TileLength(node), s, s, MemoryCategory.Gradients, $"tile of {output!.Name}");
-                continue;
-            }
-
-            if (output is null) continue;
+            // A fused gradient is formed in registers and applied at once: it takes no memory.
+            if (step.IsFused || output is null) continue;
 
             var end = output == training.Loss ? last : lastRead.GetValueOrDefault(output, s);
             var donor = options.InPlace && node.Op.CanRunInPlace && node.Inputs.Count > 0 ? node.Inputs[0] : null;
@@ -68,7 +61,7 @@ public static class MemoryPlanner
         }
 
         Place(buffers);
-        return new MemoryPlan(steps, buffers, tensorBuffers, fusedTiles);
+        return new MemoryPlan(steps, buffers, tensorBuffers);
     }
 
     /// <summary>

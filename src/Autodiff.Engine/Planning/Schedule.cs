@@ -5,8 +5,8 @@ using Autodiff.Engine.Ops;
 namespace Autodiff.Engine.Planning;
 
 /// <summary>
-/// One step of the generated training function: a node, or a tiled gradient node fused with the
-/// optimizer update of the parameter it differentiates (the gradient then exists one tile at a time).
+/// One step of the generated training function: a node, or a weight-gradient node fused with the
+/// optimizer update of the parameter it differentiates (the gradient is then never stored).
 /// </summary>
 public sealed record ScheduledStep(Node Node, Node? FusedUpdate = null)
 {
@@ -15,7 +15,7 @@ public sealed record ScheduledStep(Node Node, Node? FusedUpdate = null)
 }
 
 /// <summary>Options that change the schedule and thus the memory plan.</summary>
-/// <param name="FuseUpdates">Fuse tiled gradients with their optimizer update (DESIGN §5 default).</param>
+/// <param name="FuseUpdates">Fuse weight gradients with their optimizer update (the default).</param>
 /// <param name="InPlace">Let element-wise ops write over an input that dies at that step.</param>
 public sealed record PlanOptions(bool FuseUpdates = true, bool InPlace = true)
 {
@@ -37,10 +37,10 @@ public static class Scheduler
         var fusedProducers = new Dictionary<Node, Node>(); // gradient producer -> update
         if (options.FuseUpdates)
         {
-            foreach (var update in graph.Nodes.Where(n => n.Phase == NodePhase.Update && n.Op is ISpanUpdate))
+            foreach (var update in graph.Nodes.Where(n => n.Phase == NodePhase.Update && n.Op is IElementUpdate))
             {
                 var gradient = update.Inputs[1];
-                if (gradient.Producer is { Op: ITiledGradient } producer
+                if (gradient.Producer is { Op: IFusedGradient } producer
                     && readers[gradient].All(r => r == update)
                     && gradient != training.Loss)
                     fusedProducers[producer] = update;

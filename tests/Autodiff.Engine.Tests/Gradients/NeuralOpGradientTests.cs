@@ -95,7 +95,7 @@ public class NeuralOpGradientTests
     }
 
     [Fact]
-    public void Conv2d_weight_gradient_is_tiled_by_filter()
+    public void Conv2d_weight_gradient_can_be_fused_with_its_update()
     {
         var g = new GraphBuilder(2);
         var x = g.Input("x", 5, 5, 3);
@@ -103,9 +103,8 @@ public class NeuralOpGradientTests
         var loss = ReadOut(g, g.Conv2d(x, w));
         var grads = g.Backward(loss, [w]);
         var node = grads[w].Producer!;
-        var tiled = Assert.IsAssignableFrom<ITiledGradient>(node.Op);
-        Assert.Equal(4, tiled.TileCount(node));
-        Assert.Equal(3 * 2 * 3, tiled.TileLength(node));
+        Assert.IsAssignableFrom<IFusedGradient>(node.Op);
+        Assert.Equal(2L * 3 * 4 * 4 * (3 * 2 * 3), node.Op.MultiplyAccumulates(node)); // B·OH·OW·F · KH·KW·C
         Assert.DoesNotContain(g.Graph.Nodes, n => n.Op is Conv2dInputGradOp);
     }
 

@@ -439,12 +439,14 @@ public class TensorOpGradientTests
         public string StepCounter => "step";
         public void Line(string code) => Lines.Add(code);
 
-        public void Call(string function, params object[] args) =>
-            Lines.Add($"{function}({string.Join(", ", args.Select(a => a switch
+        public void Call(string function, params object[] args) => Lines.Add(Expression(function, args) + ";");
+
+        public string Expression(string function, params object[] args) =>
+            $"{function}({string.Join(", ", args.Select(a => a switch
             {
                 int i => $"{i}u",
                 float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "f",
                 _ => a.ToString(),
-            }))});");
+            }))})";
     }
 }

@@ -11,10 +11,10 @@ using Xunit;
 namespace Autodiff.Engine.Tests.Optimizers;
 
 /// <summary>
-/// The C kernels of optimizers.c, called exactly as the update ops emit them, against the float32
-/// interpreter: each step's gradients come from the interpreter, the C program applies the emitted
-/// updates (whole-tensor and row-by-row as when fused with a tiled gradient) and prints the
-/// parameters, state and L2 penalty, which must agree with the interpreter's.
+/// The update loops the optimizer ops emit (with the per-step scalars of optimizers.c), compiled
+/// with gcc, against the float32 interpreter: each step's gradients come from the interpreter, the
+/// C program applies the emitted updates and prints the parameters, state and L2 penalty, which
+/// must agree with the interpreter's.
 /// </summary>
 public class OptimizerKernelTests
 {
@@ -65,18 +65,15 @@ public class OptimizerKernelTests
             run.TrainStep(step.Loss, feeds);
         }
 
-        foreach (var fused in new[] { false, true })
-        {
-            var output = Gcc.Run(Program(g.Graph, step.Updates, gradients, penalty, fused));
-            foreach (var p in persistent)
-                AssertClose(run.Values(p), output[p.Name], $"{name}{(fused ? " (row by row)" : "")}: {p.Name}");
-            if (penalty is not null)
-                AssertClose([.. penalties], output["penalty"], $"{name}: l2 penalty");
-        }
+        var output = Gcc.Run(Program(g.Graph, step.Updates, gradients, penalty));
+        foreach (var p in persistent)
+            AssertClose(run.Values(p), output[p.Name], $"{name}: {p.Name}");
+        if (penalty is not null)
+            AssertClose([.. penalties], output["penalty"], $"{name}: l2 penalty");
     }
 
     [Fact]
-    public void Emitted_calls_follow_the_kernel_signatures()
+    public void Emitted_updates_are_specialised_to_the_settings()
     {
         var g = new GraphBuilder();
         var x = g.Input("x", 2);
@@ -84,14 +81,29 @@ public class OptimizerKernelTests
         var grads = g.Backward(g.MseLoss(g.Linear(x, w), g.Target("y", 3)), [w]);
         var update = OptimizerBuilder.AddUpdates(g, grads, new Sgd(0.5, 0.9, Nesterov: true) { Schedule = new StepLr(10, 0.5) }, l2: 0.25).Single();
         var writer = new TextWriter(update);
-        ((ISpanUpdate)update.Op).EmitStepConstants(writer);
-        ((ISpanUpdate)update.Op).EmitSpan(writer, "(size_t)tile * 2u", "2u", "tile_grad");
-        var lr = $"update{update.Id}_lr";
+        ((IElementUpdate)update.Op).EmitStepConstants(writer);
+        ((IElementUpdate)update.Op).EmitElement(writer, "g", "k");
+        var local = $"update{update.Id}_";
         Assert.Equal(
-            $"const float {lr} = ad_lr_schedule_f32(AD_LR_STEP, 0.5, 0.5, 10u, 0.0, steps_done);\n" +
-            $"ad_sgd_f32(w + (size_t)tile * 2u, tile_grad, w_momentum + (size_t)tile * 2u, 2u, {lr}, 0.9f, 0.0f, 1, 0.0f, 0.25f, steps_done);\n",
+            $"const float {local}lr = ad_lr_schedule_f32(AD_LR_STEP, 0.5, 0.5, 10u, 0.0, steps_done);\n" +
+            $"const float {local}momentum = steps_done == 0u ? 0.0f : 0.9f;\n" +
+            $"const float {local}keep = steps_done == 0u ? 1.0f : 1.0f;\n" +
+            "{\nfloat d = g;\nd += 0.5f * w[k];\n" +
+            $"const float b = {local}momentum * w_momentum[k] + {local}keep * d;\nw_momentum[k] = b;\nd = d + 0.9f * b;\n" +
+            $"w[k] -= {local}lr * d;\n}}\n",
             writer.Text);
         Assert.Equal(["w.momentum"], g.Graph.OptimizerState.Select(s => s.Name));
+        Assert.Null(((IElementUpdate)update.Op).PlainDescentRate(writer));
+
+        // Plain SGD: no test or term for an option that is off, and fused kernels may apply it directly.
+        var h = new GraphBuilder();
+        var v = h.Param("v", 3, 2);
+        var plain = OptimizerBuilder.AddUpdates(h, h.Backward(h.MseLoss(h.Linear(h.Input("x", 2), v), h.Target("y", 3)), [v]), new Sgd(0.5)).Single();
+        var plainWriter = new TextWriter(plain);
+        ((IElementUpdate)plain.Op).EmitStepConstants(plainWriter);
+        ((IElementUpdate)plain.Op).EmitElement(plainWriter, "g", "k");
+        Assert.Equal("{\nfloat d = g;\nv[k] -= 0.5f * d;\n}\n", plainWriter.Text);
+        Assert.Equal("0.5f", ((IElementUpdate)plain.Op).PlainDescentRate(plainWriter));
     }
 
     [Fact]
@@ -156,7 +168,7 @@ public class OptimizerKernelTests
     private static string Floats(IEnumerable<float> v) => string.Join(", ", v.Select(f => f.ToString("R", CultureInfo.InvariantCulture) + "f"));
 
     /// <summary>A C program replaying the updates with the interpreter's gradients, then printing every persistent tensor.</summary>
-    private static string Program(ComputeGraph graph, IReadOnlyList<Node> updates, List<Dictionary<Tensor, float[]>> gradients, Tensor? penalty, bool fused)
+    private static string Program(ComputeGraph graph, IReadOnlyList<Node> updates, List<Dictionary<Tensor, float[]>> gradients, Tensor? penalty)
     {
         var sb = new StringBuilder("#include <stdio.h>\n#include \"autodiff_kernels.h\"\n");
         foreach (var p in graph.Tensors.Where(t => t.IsPersistent))
@@ -180,20 +192,13 @@ public class OptimizerKernelTests
             foreach (var u in updates)
             {
                 var constants = new TextWriter(u);
-                ((ISpanUpdate)u.Op).EmitStepConstants(constants);
+                ((IElementUpdate)u.Op).EmitStepConstants(constants);
                 sb.Append(constants.Text);
             }
             foreach (var u in updates)
             {
                 var writer = new TextWriter(u, gradientName: $"g{k}_{CName(u.Inputs[0])}");
-                var shape = u.Inputs[0].Shape;
-                if (fused && shape.Rank == 2)
-                {
-                    writer.Line($"for (uint32_t tile = 0; tile < {shape[0]}u; ++tile) {{");
-                    ((ISpanUpdate)u.Op).EmitSpan(writer, $"(size_t)tile * {shape[1]}u", $"{shape[1]}u", $"{writer.In(1)} + (size_t)tile * {shape[1]}u");
-                    writer.Line("}");
-                }
-                else u.Op.Emit(writer);
+                u.Op.Emit(writer);
                 sb.Append(writer.Text);
             }
             sb.AppendLine("  }");
@@ -217,8 +222,9 @@ public class OptimizerKernelTests
         public string Ptr(Tensor tensor) => CName(tensor);
         public string StepCounter => "steps_done";
 
-        public void Call(string function, params object[] args) =>
-            _text.Append(function).Append('(').Append(string.Join(", ", args.Select(Format))).Append(");\n");
+        public void Call(string function, params object[] args) => _text.Append(Expression(function, args)).Append(";\n");
+
+        public string Expression(string function, params object[] args) => $"{function}({string.Join(", ", args.Select(Format))})";
 
         public void Line(string code) => _text.Append(code).Append('\n');
 
