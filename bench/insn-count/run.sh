@@ -177,6 +177,7 @@ PROJ
 rows=()
 notes=()
 declare -A reference reference_row   # model -> instructions per step (and variant/kernels) of its first measured row
+ref_list=""
 for model in $models; do
     if [[ -f "$model" ]]; then model_file="$(cd "$(dirname "$model")" && pwd)/$(basename "$model")"
     else model_file="$models_dir/$model.yaml"; fi
@@ -200,6 +201,7 @@ for model in $models; do
             elif [[ -z "${reference[$label]:-}" ]]; then
                 reference[$label]="$(awk '{ print $2 }' <<<"$result")"
                 reference_row[$label]="$variant/$kernels"
+                ref_list+="${ref_list:+, }$label: $variant/$kernels"
             fi
         done
     done
@@ -254,7 +256,7 @@ done
 echo
 echo "plan: fused = AutodiffFuseUpdates=true (default), stored = AutodiffFuseUpdates=false (every gradient stored, separate update loop)"
 echo "kernels: the AutodiffKernels value the firmware was built with (auto: the SDK's choice for the board)"
-echo "x ref: instructions per step relative to the model's first measured row (here ${variants%% *}/${kernel_sets%% *})"
+echo "x ref: instructions per step relative to the model's first measured row (${ref_list:-none measured})"
 echo "text B and data+bss B: Berkeley 'size' of the whole image (as the SDK's Firmware line); data+bss includes the arena and the bench's x/y buffers; arena B: the model's planned arena (NAME_ARENA_BYTES)"
 echo "est. cycles: estimated from the per-instruction execution histogram with the Cortex-M4 table in bench/qemu-insn-count/estimate-cycles.sh; est. CPI = est. cycles / instructions"
 echo "MACs/step: NAME_STEP_MACS, the multiply-accumulates of one training step counted by the engine ('?': the generated code does not define it); insn/MAC and est. cycles/MAC divide by it"
