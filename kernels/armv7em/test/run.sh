@@ -43,11 +43,12 @@ link=(--specs=nano.specs -u _printf_float -nostartfiles -Wl,--gc-sections
       -L "$boards/common" -T "$boards/stm32f4/stm32f4.ld")
 board_sources=("$boards/common/startup_cortexm.c" "$boards/common/syscalls.c" "$boards/common/semihosting.c")
 
-# build OUT OPT [DEFINES...]: test_linear.c + linear.c + board files -> OUT.elf
+# build OUT OPT [DEFINES...]: test_linear.c + linear.c ($kernel, default armv7em) + board files -> OUT.elf
+kernel="$root/kernels/armv7em/linear.c"
 build() {
     local out="$1" opt="$2"; shift 2
     arm-none-eabi-gcc "${cpu[@]}" "$opt" "${warn[@]}" "${board[@]}" -I "$root/kernels/portable" "$@" \
-        "$here/test_linear.c" "$root/kernels/armv7em/linear.c" "${board_sources[@]}" \
+        "$here/test_linear.c" "$kernel" "${board_sources[@]}" \
         "${link[@]}" -lm -o "$out" >"$out.log" 2>&1 || { cat "$out.log" >&2; return 1; }
 }
 
@@ -75,18 +76,26 @@ if [[ $bench -eq 1 ]]; then
     estimate="$root/bench/qemu-insn-count/estimate-cycles.sh"
     [[ -x "$estimate" ]] || estimate=""
     echo "per weight (per weight and sample when batched), whole call, -O2; instructions counted in QEMU,"
-    echo "cycles estimated for the Cortex-M4; plain C = the reference loops of test_linear.c (fmaf, -O2):"
-    printf '  %-8s %-10s %12s %10s %10s %10s %10s\n' kernel "in.out.B" instructions "insn/w" "cyc/w" "C insn/w" "C cyc/w"
+    echo "cycles estimated for the Cortex-M4. portable = kernels/portable/linear.c (C, 8 rows per pass),"
+    echo "plain C = the reference loops of test_linear.c (one fmaf per term):"
+    printf '  %-8s %-10s %12s %8s %8s %10s %10s %9s %9s\n' kernel "in.out.B" instructions "insn/w" "cyc/w" \
+        "port insn" "port cyc" "C insn" "C cyc"
     for shape in "784 32 1" "260 20 16" "16 24 4"; do
         read -r in out batch <<<"$shape"
         terms=$((in * out * batch))
         for kind in 1 2; do
             results=()
-            for variant in asm ref; do
+            for variant in asm portable ref; do
                 elf="$work/bench-$kind-$in-$out-$batch-$variant.elf"
                 defs=(-DAD7_BENCH=$kind -DAD7_IN=$in -DAD7_OUT=$out -DAD7_BATCH=$batch)
                 [[ $variant == ref ]] && defs+=(-DAD7_BENCH_REF)
-                build "$elf" -O2 "${defs[@]}" || { echo "run.sh: bench build failed" >&2; exit 1; }
+                if [[ $variant == portable ]]; then
+                    # only for comparison: skipped ("-") if the portable family does not build
+                    kernel="$root/kernels/portable/linear.c" build "$elf" -O2 "${defs[@]}" 2>/dev/null \
+                        || { results+=("" ""); continue; }
+                else
+                    build "$elf" -O2 "${defs[@]}" || { echo "run.sh: bench build failed" >&2; exit 1; }
+                fi
                 line="$(INSNCOUNT_HIST="$elf.hist" "$root/bench/qemu-insn-count/count.sh" "$elf" netduinoplus2 120 2>&1 | grep '^insn-count:')"
                 insn="$(sed -n 's/.* instructions=\([0-9]*\) .*/\1/p' <<<"$line")"
                 [[ -n "$insn" ]] || { echo "run.sh: counting failed for $elf" >&2; exit 1; }
@@ -98,8 +107,9 @@ if [[ $bench -eq 1 ]]; then
             done
             per() { [[ -n "$1" ]] && awk -v n="$1" -v d="$terms" 'BEGIN { printf "%.3f", n / d }' || echo "-"; }
             name=forward; [[ $kind -eq 2 ]] && name=sgd
-            printf '  %-8s %-10s %12s %10s %10s %10s %10s\n' "$name" "${in}.${out}.${batch}" "${results[0]}" \
-                "$(per "${results[0]}")" "$(per "${results[1]}")" "$(per "${results[2]}")" "$(per "${results[3]}")"
+            printf '  %-8s %-10s %12s %8s %8s %10s %10s %9s %9s\n' "$name" "${in}.${out}.${batch}" "${results[0]}" \
+                "$(per "${results[0]}")" "$(per "${results[1]}")" "$(per "${results[2]}")" \
+                "$(per "${results[3]}")" "$(per "${results[4]}")" "$(per "${results[5]}")"
         done
     done
 fi
