@@ -86,8 +86,9 @@
 #define AD7_LOOP_END "subs r3, r3, #1\n\t" "bne 1b\n\t"
 
 /* Every block's assembly gets its operands in fixed registers (r0 = x, r1 = first row, r2 =
- * stride in bytes, r3 = number of 8-input chunks, r12 = bias or dy of the block's rows) plus one
- * word %[e] in a register of gcc's choice (y for the forward, lr's bits for the update), and saves
+ * stride in bytes, r3 = number of 8-input chunks, r12 = bias or dy of the block's rows) plus two
+ * words %[e], %[f] in registers of gcc's choice (y for the forward; lr's bits, and where two
+ * samples are updated at once the second sample's dy, for the update), and saves
  * the callee-saved core registers it uses itself (PUSH/POP once per block), so that no block
  * depends on gcc finding up to eleven free registers around it: that fails at some optimisation
  * levels ("impossible constraints"), and r7 is the frame pointer at -O0. */
@@ -99,7 +100,7 @@
 /* The block functions: w[r * in + i] (r < R) against x[i] for the first 8 * chunks inputs. */
 #define AD7_BLOCK(name, code)                                                                    \
     static void name(const float *x, const float *w, uint32_t in, uint32_t chunks,             \
-                     const float *rowvals, uintptr_t e)                                          \
+                     const float *rowvals, uintptr_t e, uintptr_t f)                             \
     {                                                                                            \
         register const float *r0 __asm__("r0") = x;                                              \
         register const float *r1 __asm__("r1") = w;                                              \
@@ -108,7 +109,7 @@
         register const float *r12 __asm__("r12") = rowvals;                                      \
         __asm__ volatile(code                                                                    \
                          : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)                                \
-                         : "r"(r12), [e] "r"(e)                                                  \
+                         : "r"(r12), [e] "r"(e), [f] "r"(f)                                      \
                          : AD7_FP_CLOBBERS);                                                     \
     }
 
@@ -194,10 +195,10 @@ static void ad7_fwd_rows(const float *x, const float *w, const float *bias, floa
     const float *start = bias != NULL ? bias : ad7_zeros;
     if (chunks != 0u) {
         switch (rows) {
-        case 8: ad7_fwd8(x, w, in, chunks, start, (uintptr_t)y); break;
-        case 4: ad7_fwd4(x, w, in, chunks, start, (uintptr_t)y); break;
-        case 2: ad7_fwd2(x, w, in, chunks, start, (uintptr_t)y); break;
-        default: ad7_fwd1(x, w, in, chunks, start, (uintptr_t)y); break;
+        case 8: ad7_fwd8(x, w, in, chunks, start, (uintptr_t)y, 0u); break;
+        case 4: ad7_fwd4(x, w, in, chunks, start, (uintptr_t)y, 0u); break;
+        case 2: ad7_fwd2(x, w, in, chunks, start, (uintptr_t)y, 0u); break;
+        default: ad7_fwd1(x, w, in, chunks, start, (uintptr_t)y, 0u); break;
         }
         start = y;
     }
@@ -304,15 +305,79 @@ static void ad7_sgd_rows(float *w, const float *dy, const float *x, uint32_t in,
         uint32_t lr_bits;
         memcpy(&lr_bits, &lr, sizeof lr_bits);
         switch (rows) {
-        case 8: ad7_sgd8(x, w, in, chunks, dy, lr_bits); break;
-        case 4: ad7_sgd4(x, w, in, chunks, dy, lr_bits); break;
-        case 2: ad7_sgd2(x, w, in, chunks, dy, lr_bits); break;
-        default: ad7_sgd1(x, w, in, chunks, dy, lr_bits); break;
+        case 8: ad7_sgd8(x, w, in, chunks, dy, lr_bits, 0u); break;
+        case 4: ad7_sgd4(x, w, in, chunks, dy, lr_bits, 0u); break;
+        case 2: ad7_sgd2(x, w, in, chunks, dy, lr_bits, 0u); break;
+        default: ad7_sgd1(x, w, in, chunks, dy, lr_bits, 0u); break;
         }
     }
     if (head != in)
         for (uint32_t r = 0; r < rows; ++r)
             ad7_axpy_tail(w + (size_t)r * in + head, -(lr * dy[r]), x + head, in - head);
+}
+
+/* Two samples at once (b, b+1), four rows: per row and 8 inputs one VLDM of the weights, 8 VFMAs
+ * with sample b's coefficient, 8 with sample b+1's, one VSTM, so W moves once per two samples.
+ * rowvals = dy of sample b, f = dy of sample b+1 (the four rows' coefficients: s8-s11, s12-s15),
+ * e = lr's bits; x of sample b+1 is one stride (in floats, as a row of W) after x of sample b.
+ * Weights in s24-s31; consecutive VFMAs still never depend on each other (same weight register
+ * 8 instructions apart). */
+#define AD7_UPD_TWICE(p, ca, cb)                                                                 \
+    "vldmia " #p ", {s24-s31}\n\t"                                                              \
+    AD7_FMA(24, ca, 0) AD7_FMA(25, ca, 1) AD7_FMA(26, ca, 2) AD7_FMA(27, ca, 3)                  \
+    AD7_FMA(28, ca, 4) AD7_FMA(29, ca, 5) AD7_FMA(30, ca, 6) AD7_FMA(31, ca, 7)                  \
+    AD7_FMA(24, cb, 16) AD7_FMA(25, cb, 17) AD7_FMA(26, cb, 18) AD7_FMA(27, cb, 19)              \
+    AD7_FMA(28, cb, 20) AD7_FMA(29, cb, 21) AD7_FMA(30, cb, 22) AD7_FMA(31, cb, 23)              \
+    "vstmia " #p "!, {s24-s31}\n\t"
+
+AD7_BLOCK(ad7_sgd4x2,
+          "vmov s0, %[e]\n\t"
+          "vldmia r12, {s8-s11}\n\t"
+          "vldmia %[f], {s12-s15}\n\t"
+          AD7_COEFS2(8, 9) AD7_COEFS2(10, 11) AD7_COEFS2(12, 13) AD7_COEFS2(14, 15)
+          "push {r4-r7}\n\t"
+          AD7_ROWS4
+          "add r7, r0, r2\n\t"
+          "1:\n\t"
+          "vldmia r0!, {s0-s7}\n\t"
+          "vldmia r7!, {s16-s23}\n\t"
+          AD7_UPD_TWICE(r1, 8, 12)
+          AD7_UPD_TWICE(r4, 9, 13)
+          AD7_UPD_TWICE(r5, 10, 14)
+          AD7_UPD_TWICE(r6, 11, 15)
+          AD7_LOOP_END
+          "pop {r4-r7}\n\t")
+
+/* Samples b and b+1 (dy, x: sample b's rows) on four rows: every weight gets sample b's term,
+ * then sample b+1's, as the contract orders them. */
+static void ad7_sgd_rows4_x2(float *w, const float *dy, const float *x, uint32_t in, uint32_t out,
+                             float lr)
+{
+    const uint32_t chunks = in >> 3, head = chunks << 3;
+    if (chunks != 0u) {
+        uint32_t lr_bits;
+        memcpy(&lr_bits, &lr, sizeof lr_bits);
+        ad7_sgd4x2(x, w, in, chunks, dy, lr_bits, (uintptr_t)(dy + out));
+    }
+    if (head != in)
+        for (uint32_t r = 0; r < 4u; ++r) {
+            const float c0 = -(lr * dy[r]), c1 = -(lr * dy[out + r]);
+            float *wr = w + (size_t)r * in;
+            for (uint32_t i = head; i < in; ++i)
+                wr[i] = ad7_fma(c1, x[in + i], ad7_fma(c0, x[i], wr[i]));
+        }
+}
+
+/* One sample's terms on rows o .. out-1: blocks of 8, then 4, 2, 1 rows. */
+static void ad7_sgd_sample(float *w, const float *dyb, const float *xb, uint32_t in, uint32_t o,
+                           uint32_t out, float lr)
+{
+    while (o < out) {
+        const uint32_t left = out - o;
+        const uint32_t rows = left >= 8u ? 8u : left >= 4u ? 4u : left >= 2u ? 2u : 1u;
+        ad7_sgd_rows(w + (size_t)o * in, dyb + o, xb, in, rows, lr);
+        o += rows;
+    }
 }
 
 /* Plain SGD on a linear layer's weights, the gradient never stored:
@@ -338,15 +403,14 @@ static void ad7_sgd_rows(float *w, const float *dy, const float *x, uint32_t in,
 void ad_linear_sgd_f32(float *w, const float *dy, const float *x,
                        uint32_t batch, uint32_t in, uint32_t out, float lr)
 {
-    for (uint32_t b = 0; b < batch; ++b) {
+    uint32_t b = 0;
+    for (; b + 2u <= batch; b += 2u) {
         const float *xb = x + (size_t)b * in;
         const float *dyb = dy + (size_t)b * out;
         uint32_t o = 0;
-        while (o < out) {
-            const uint32_t left = out - o;
-            const uint32_t rows = left >= 8u ? 8u : left >= 4u ? 4u : left >= 2u ? 2u : 1u;
-            ad7_sgd_rows(w + (size_t)o * in, dyb + o, xb, in, rows, lr);
-            o += rows;
-        }
+        for (; o + 4u <= out; o += 4u) ad7_sgd_rows4_x2(w + (size_t)o * in, dyb + o, xb, in, out, lr);
+        ad7_sgd_sample(w, dyb, xb, in, o, out, lr);
+        ad7_sgd_sample(w, dyb + out, xb + in, in, o, out, lr);
     }
+    if (b < batch) ad7_sgd_sample(w, dy + (size_t)b * out, x + (size_t)b * in, in, 0, out, lr);
 }
