@@ -207,6 +207,74 @@ static void ad7_fwd_rows(const float *x, const float *w, const float *bias, floa
             y[r] = ad7_dot_tail(x + head, w + (size_t)r * in + head, in - head, start[r]);
 }
 
+/* Two samples at once (b, b+1), four rows: per row and 8 inputs one VLDM of the weights and 16
+ * VFMAs, alternating between the row's accumulator of sample b (s24-s27) and of sample b+1
+ * (s28-s31), so each weight is loaded once per two samples. x of sample b in s0-s7, of sample b+1
+ * (one stride after it) in s16-s23, weights in s8-s15. rowvals = bias or zeros (both samples
+ * start from it), e = y of sample b, f = y of sample b+1: kept on the stack during the loop, as
+ * gcc may have put them in r4-r7. */
+#define AD7_FWD_TWICE(p, a, b)                                                                   \
+    "vldmia " #p "!, {s8-s15}\n\t"                                                              \
+    AD7_FMA(a, 0, 8) AD7_FMA(b, 16, 8) AD7_FMA(a, 1, 9) AD7_FMA(b, 17, 9)                        \
+    AD7_FMA(a, 2, 10) AD7_FMA(b, 18, 10) AD7_FMA(a, 3, 11) AD7_FMA(b, 19, 11)                    \
+    AD7_FMA(a, 4, 12) AD7_FMA(b, 20, 12) AD7_FMA(a, 5, 13) AD7_FMA(b, 21, 13)                    \
+    AD7_FMA(a, 6, 14) AD7_FMA(b, 22, 14) AD7_FMA(a, 7, 15) AD7_FMA(b, 23, 15)
+
+AD7_BLOCK(ad7_fwd4x2,
+          "str %[f], [sp, #-4]!\n\t"
+          "str %[e], [sp, #-4]!\n\t"
+          "vldmia r12, {s24-s27}\n\t"
+          "vldmia r12, {s28-s31}\n\t"
+          "push {r4-r7}\n\t"
+          AD7_ROWS4
+          "add r7, r0, r2\n\t"
+          "1:\n\t"
+          "vldmia r0!, {s0-s7}\n\t"
+          "vldmia r7!, {s16-s23}\n\t"
+          AD7_FWD_TWICE(r1, 24, 28)
+          AD7_FWD_TWICE(r4, 25, 29)
+          AD7_FWD_TWICE(r5, 26, 30)
+          AD7_FWD_TWICE(r6, 27, 31)
+          AD7_LOOP_END
+          "pop {r4-r7}\n\t"
+          "ldr r2, [sp], #4\n\t"
+          "ldr r3, [sp], #4\n\t"
+          "vstmia r2, {s24-s27}\n\t"
+          "vstmia r3, {s28-s31}\n\t")
+
+/* Samples b and b+1 (x, y: sample b's rows) on four rows; the last in % 8 terms in C. */
+static void ad7_fwd_rows4_x2(const float *x, const float *w, const float *bias, float *y,
+                             uint32_t in, uint32_t out)
+{
+    const uint32_t chunks = in >> 3, head = chunks << 3;
+    const float *start0 = bias != NULL ? bias : ad7_zeros, *start1 = start0;
+    if (chunks != 0u) {
+        ad7_fwd4x2(x, w, in, chunks, start0, (uintptr_t)y, (uintptr_t)(y + out));
+        start0 = y;
+        start1 = y + out;
+    }
+    if (head != in || chunks == 0u)
+        for (uint32_t r = 0; r < 4u; ++r) {
+            const float *wr = w + (size_t)r * in + head;
+            const float a0 = ad7_dot_tail(x + head, wr, in - head, start0[r]);
+            const float a1 = ad7_dot_tail(x + in + head, wr, in - head, start1[r]);
+            y[r] = a0;
+            y[out + r] = a1;
+        }
+}
+
+/* One sample, rows o .. out-1: blocks of 8, then 4, 2, 1 rows. */
+static void ad7_fwd_sample(const float *xb, const float *w, const float *bias, float *yb,
+                           uint32_t in, uint32_t o, uint32_t out)
+{
+    while (o < out) {
+        const uint32_t left = out - o;
+        const uint32_t rows = left >= 8u ? 8u : left >= 4u ? 4u : left >= 2u ? 2u : 1u;
+        ad7_fwd_rows(xb, w + (size_t)o * in, bias != NULL ? bias + o : NULL, yb + o, in, rows);
+        o += rows;
+    }
+}
+
 /* y[b,o] = sum_i x[b,i] * w[o,i] (+ bias[o]).  x [B,in], w [out,in] row-major, bias [out] or NULL,
  * y [B,out]; y aliases nothing. No scratch.
  *
@@ -226,17 +294,17 @@ static void ad7_fwd_rows(const float *x, const float *w, const float *bias, floa
 void ad_linear_f32(const float *x, const float *w, const float *bias, float *y,
                    uint32_t batch, uint32_t in, uint32_t out)
 {
-    for (uint32_t b = 0; b < batch; ++b) {
+    uint32_t b = 0;
+    for (; b + 2u <= batch; b += 2u) {
         const float *xb = x + (size_t)b * in;
         float *yb = y + (size_t)b * out;
         uint32_t o = 0;
-        while (o < out) {
-            const uint32_t left = out - o;
-            const uint32_t rows = left >= 8u ? 8u : left >= 4u ? 4u : left >= 2u ? 2u : 1u;
-            ad7_fwd_rows(xb, w + (size_t)o * in, bias != NULL ? bias + o : NULL, yb + o, in, rows);
-            o += rows;
-        }
+        for (; o + 4u <= out; o += 4u)
+            ad7_fwd_rows4_x2(xb, w + (size_t)o * in, bias != NULL ? bias + o : NULL, yb + o, in, out);
+        ad7_fwd_sample(xb, w, bias, yb, in, o, out);
+        ad7_fwd_sample(xb + in, w, bias, yb + out, in, o, out);
     }
+    if (b < batch) ad7_fwd_sample(x + (size_t)b * in, w, bias, y + (size_t)b * out, in, 0, out);
 }
 
 /* ---- fused SGD update ---------------------------------------------------------------- */

@@ -3,8 +3,31 @@ using Autodiff.Engine.Diagnostics;
 
 namespace Autodiff.Engine;
 
-/// <summary>Which kernel implementation the generated C is linked against (DESIGN §7).</summary>
-public enum KernelChoice { Auto, Portable, Cmsis }
+/// <summary>Which kernel implementations the generated C is linked against (the AutodiffKernels property).</summary>
+public enum KernelChoice { Auto, Portable, Cmsis, Armv7em }
+
+public static class KernelChoices
+{
+    /// <summary>The property's spellings, lower case.</summary>
+    public static IReadOnlyList<string> Names { get; } = Enum.GetValues<KernelChoice>().Select(Name).ToArray();
+
+    /// <summary>The property's spelling of <paramref name="choice"/>.</summary>
+    public static string Name(KernelChoice choice) => choice.ToString().ToLowerInvariant();
+
+    /// <summary>Parses an AutodiffKernels value (case-insensitive; empty means auto).</summary>
+    public static bool TryParse(string? text, out KernelChoice choice)
+    {
+        choice = KernelChoice.Auto;
+        switch (string.IsNullOrWhiteSpace(text) ? "auto" : text.Trim().ToLowerInvariant())
+        {
+            case "auto": return true;
+            case "portable": choice = KernelChoice.Portable; return true;
+            case "armv7em": choice = KernelChoice.Armv7em; return true;
+            case "cmsis": choice = KernelChoice.Cmsis; return true;
+            default: return false;
+        }
+    }
+}
 
 /// <summary>
 /// Everything the engine needs to turn one model file into C for one board. Empty CMSIS roots fall

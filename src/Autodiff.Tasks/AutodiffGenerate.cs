@@ -73,7 +73,7 @@ public sealed class AutodiffGenerate : AutodiffTask
         var request = new CompileRequest(
             modelPath,
             board,
-            ParseKernels(model.GetMetadata("Kernels")),
+            KernelChoices.TryParse(model.GetMetadata("Kernels"), out var kernels) ? kernels : KernelChoice.Auto,
             ParseLong(model.GetMetadata("RamBudget")),
             ParseLong(model.GetMetadata("RamReserve")),
             NullIfEmpty(CmsisNnRoot),
@@ -158,13 +158,6 @@ public sealed class AutodiffGenerate : AutodiffTask
             if ((extension is ".c" or ".h") && !keep.Contains(Path.GetFullPath(file))) File.Delete(file);
         }
     }
-
-    private static KernelChoice ParseKernels(string text) => text switch
-    {
-        "portable" => KernelChoice.Portable,
-        "cmsis" => KernelChoice.Cmsis,
-        _ => KernelChoice.Auto,
-    };
 
     private static long? ParseLong(string text) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;

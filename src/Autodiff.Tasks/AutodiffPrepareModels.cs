@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Autodiff.Engine;
 using Autodiff.Engine.Boards;
 using Autodiff.Engine.CodeGen;
 using Microsoft.Build.Framework;
@@ -75,13 +76,13 @@ public sealed class AutodiffPrepareModels : AutodiffTask
     /// <inheritdoc />
     protected override bool ExecuteCore()
     {
-        var kernels = string.IsNullOrWhiteSpace(Kernels) ? "auto" : Kernels!.Trim().ToLowerInvariant();
-        if (kernels is not ("auto" or "portable" or "cmsis"))
+        if (!KernelChoices.TryParse(Kernels, out var kernelChoice))
         {
             Log.LogError(null, SdkDiagnosticCodes.InvalidProperty, null, null, 0, 0, 0, 0,
-                "AutodiffKernels must be auto, portable or cmsis, not '{0}'", Kernels);
+                "AutodiffKernels must be one of {0}, not '{1}'", string.Join(", ", KernelChoices.Names), Kernels);
             return false;
         }
+        var kernels = KernelChoices.Name(kernelChoice);
         if (!TryParseBytes(RamBudget, "AutodiffRamBudget", null, out var budget) ||
             !TryParseBytes(RamReserve, "AutodiffRamReserve", null, out var reserve) ||
             !TryParseBool(FuseUpdates, "AutodiffFuseUpdates", null, out var fuse))

@@ -9,7 +9,7 @@ namespace Autodiff.Sdk.Tests;
 /// on CMSIS kernels compiles only the CMSIS sources it needs and rebuilds incrementally (DESIGN §9).
 /// The tests without CMSIS remove the CMSIS variables from the build's environment. The tests with
 /// CMSIS need <c>CMSIS_DSP_ROOT</c> (and <c>CMSIS_NN_ROOT</c>; the Core headers are found beside the
-/// DSP checkout or through <c>CMSIS_CORE_ROOT</c>), and without them print a SKIPPED line and pass.
+/// DSP checkout or through <c>CMSIS_CORE_ROOT</c>), and without them are reported as skipped.
 /// </summary>
 [Collection(SdkCollection.Name)]
 public sealed class CmsisBuildTests(SdkPackageFixture sdk, ITestOutputHelper output)
@@ -71,14 +71,10 @@ public sealed class CmsisBuildTests(SdkPackageFixture sdk, ITestOutputHelper out
         AssertAllPortable(result, models: 2);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Cmsis_firmware_runs_in_qemu_and_compiles_only_the_listed_cmsis_sources()
     {
-        if (MissingCmsis() is { } skip)
-        {
-            output.WriteLine(skip);
-            return;
-        }
+        Skip.If(MissingCmsis() is not null, MissingCmsis());
         var project = TwoModels("CmsisRun");
 
         var result = project.Build("-p:Board=stm32f4", "-p:AutodiffKernels=cmsis", "-t:Run");
@@ -106,14 +102,10 @@ public sealed class CmsisBuildTests(SdkPackageFixture sdk, ITestOutputHelper out
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Cmsis_firmware_rebuilds_incrementally_like_any_other()
     {
-        if (MissingCmsis() is { } skip)
-        {
-            output.WriteLine(skip);
-            return;
-        }
+        Skip.If(MissingCmsis() is not null, MissingCmsis());
         var project = TwoModels("CmsisIncremental");
 
         // CMSIS appearing is a change of settings: both models regenerate with CMSIS kernels.
@@ -146,13 +138,13 @@ public sealed class CmsisBuildTests(SdkPackageFixture sdk, ITestOutputHelper out
         BuildAssert.Succeeded(project.Build("-p:Board=stm32f4", "-question"));
     }
 
-    /// <summary>Null when the CMSIS trees these tests build against are set, else the SKIPPED line.</summary>
+    /// <summary>Null when the CMSIS trees these tests build against are set, else why the test is skipped.</summary>
     private static string? MissingCmsis()
     {
         var roots = CmsisRoots.Find(null, null, null);
         return roots.HasDsp
             ? null
-            : $"SKIPPED: CMSIS not found; set {CmsisRoots.DspVariable} to a CMSIS-DSP checkout and {CmsisRoots.NnVariable} to a CMSIS-NN checkout " +
+            : $"CMSIS not found; set {CmsisRoots.DspVariable} to a CMSIS-DSP checkout and {CmsisRoots.NnVariable} to a CMSIS-NN checkout " +
               $"(the Core headers are found beside them in CMSIS_6/CMSIS/Core/Include, or set {CmsisRoots.CoreVariable}) to build firmware with the CMSIS kernels";
     }
 

@@ -5,15 +5,16 @@ using Autodiff.Engine.Planning;
 namespace Autodiff.Engine.CodeGen;
 
 /// <summary>Which implementation each kernel family gets, and the C sources that implies.</summary>
-/// <param name="Families">Kernel family → "portable" or "cmsis", in name order.</param>
+/// <param name="Families">Kernel family → "portable", "armv7em" or "cmsis", in name order.</param>
 /// <param name="Sources">
 /// Kernel sources to compile: the family files relative to the SDK's kernels folder
-/// (<c>portable/linear.c</c>, <c>cmsis/linear.c</c>), then the CMSIS sources those need, as absolute paths.
+/// (<c>portable/linear.c</c>, <c>armv7em/linear.c</c>), then the CMSIS sources those need, as absolute paths.
 /// </param>
 public sealed record KernelSelection(IReadOnlyDictionary<string, string> Families, IReadOnlyList<string> Sources)
 {
     public const string Portable = "portable";
     public const string Cmsis = "cmsis";
+    public const string Armv7em = "armv7em";
 
     /// <summary>Kernels and CMSIS diagnostics (DESIGN §8).</summary>
     public const string CmsisNotFoundCode = "AD5001";
@@ -21,6 +22,7 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
     public const string HowToEnableCmsisCode = "AD5003";
     public const string CmsisFileMissingCode = "AD5004";
     public const string KernelsFolderCode = "AD5005";
+    public const string BoardWithoutArmv7emCode = "AD5006";
 
     /// <summary>Include folders the CMSIS sources and the cmsis family files need (absolute), in a fixed order.</summary>
     public IReadOnlyList<string> IncludeDirectories { get; init; } = [];
@@ -43,18 +45,37 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
     public static string? DefaultKernelsDirectory { get; } = FindKernelsDirectory(typeof(KernelSelection).Assembly.Location, AppContext.BaseDirectory);
 
     /// <summary>
-    /// Chooses per kernel family (DESIGN §7). <c>portable</c>: portable everywhere. <c>cmsis</c> and
-    /// <c>auto</c>: on a board with the DSP or MVE extension, the CMSIS implementation for every family
-    /// that has one (<c>kernels/cmsis/&lt;family&gt;.c</c> with its <c>.cmsis</c> list) whose CMSIS
-    /// sources are found, portable for the rest. <c>cmsis</c> is an error on a board without DSP/MVE
-    /// (AD5002) and when a needed CMSIS tree is missing (AD5001); <c>auto</c> then quietly takes the
-    /// portable kernels, saying once (AD5003, info) how to enable CMSIS on a board that could use it.
+    /// Chooses per kernel family. <c>portable</c>: portable everywhere. <c>auto</c>: on an Armv7E-M core
+    /// with an FPU (Cortex-M4F, M7) the <c>armv7em</c> implementation of every family that has one
+    /// (<c>kernels/armv7em/&lt;family&gt;.c</c>, faster than any other there); then, on a board with the
+    /// DSP or MVE extension, the CMSIS implementation of every remaining family that has one
+    /// (<c>kernels/cmsis/&lt;family&gt;.c</c> with its <c>.cmsis</c> list) whose CMSIS sources are found;
+    /// portable for the rest, quietly, saying once (AD5003, info) how to enable CMSIS on a board that
+    /// could use it. <c>armv7em</c>: the armv7em families, portable for the rest; an error (AD5006) on
+    /// another core. <c>cmsis</c>: CMSIS for every family that has it, portable for the rest; an error on
+    /// a board without DSP/MVE (AD5002) and when a needed CMSIS tree is missing (AD5001).
     /// </summary>
     public static KernelSelection Select(MemoryPlan plan, BoardSpec board, KernelChoice choice, DiagnosticBag diagnostics, SourceLocation? at,
         CmsisRoots? cmsis = null, string? kernelsDirectory = null)
     {
         var families = FamiliesOf(plan);
         if (choice == KernelChoice.Portable) return AllPortable(families);
+
+        kernelsDirectory ??= DefaultKernelsDirectory;
+        var kernelsFound = kernelsDirectory is not null && File.Exists(Path.Combine(kernelsDirectory, Portable, "autodiff_kernels.h"));
+
+        if (choice == KernelChoice.Armv7em && !HasArmv7emFpu(board))
+        {
+            diagnostics.Error(BoardWithoutArmv7emCode,
+                $"AutodiffKernels=armv7em needs an Armv7E-M core with an FPU (Cortex-M4F or Cortex-M7), but board '{board.Name}' has " +
+                $"{(board.Toolchain == BoardToolchain.Host ? "the host's" : $"core {board.Cpu ?? "unknown"} with FPU {board.Fpu}")}; use AutodiffKernels=auto or portable for this board", at);
+            return AllPortable(families);
+        }
+        var arm = choice is KernelChoice.Auto or KernelChoice.Armv7em && kernelsFound && HasArmv7emFpu(board)
+            ? families.Where(f => File.Exists(Path.Combine(kernelsDirectory!, Armv7em, f + ".c"))).ToHashSet()
+            : [];
+        if (choice == KernelChoice.Armv7em) return Build(families, arm, [], CmsisRoots.None);
+        var rest = families.Where(f => !arm.Contains(f)).ToArray();
 
         var boardCanUseCmsis = board.Toolchain != BoardToolchain.Host && (board.HasDsp || board.HasMve);
         if (!boardCanUseCmsis)
@@ -66,11 +87,10 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
                     $"AutodiffKernels=cmsis needs a Cortex-M core with the DSP or MVE extension, but board '{board.Name}' has neither ({what}); " +
                     "use AutodiffKernels=auto or portable for this board", at);
             }
-            return AllPortable(families);
+            return Build(families, arm, [], CmsisRoots.None);
         }
 
-        kernelsDirectory ??= DefaultKernelsDirectory;
-        if (kernelsDirectory is null || !File.Exists(Path.Combine(kernelsDirectory, Portable, "autodiff_kernels.h")))
+        if (!kernelsFound)
         {
             if (choice == KernelChoice.Cmsis)
                 diagnostics.Error(KernelsFolderCode,
@@ -81,10 +101,10 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
 
         var roots = cmsis ?? CmsisRoots.None;
         var available = new List<CmsisFamilyFile>();
-        foreach (var family in families)
+        foreach (var family in rest)
         {
-            var code = Path.Combine(kernelsDirectory, Cmsis, family + ".c");
-            var list = Path.Combine(kernelsDirectory, Cmsis, family + CmsisFamilyFile.Extension);
+            var code = Path.Combine(kernelsDirectory!, Cmsis, family + ".c");
+            var list = Path.Combine(kernelsDirectory!, Cmsis, family + CmsisFamilyFile.Extension);
             if (!File.Exists(code) || !File.Exists(list)) continue;
             var parsed = CmsisFamilyFile.Parse(family, File.ReadAllText(list), out var error);
             if (parsed is null)
@@ -134,8 +154,12 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
                     $"board '{board.Name}' can use CMSIS kernels for {names} but CMSIS was not found, so portable kernels are used; to enable CMSIS, {how}", at);
         }
 
-        return Build(families, chosen, roots);
+        return Build(families, arm, chosen, roots);
     }
+
+    /// <summary>Cortex-M4F and Cortex-M7: the Armv7E-M cores with a floating-point unit that the armv7em kernels are written for.</summary>
+    public static bool HasArmv7emFpu(BoardSpec board) =>
+        board.Toolchain != BoardToolchain.Host && board.HasFpu && board.Cpu is "cortex-m4" or "cortex-m7";
 
     public string Summary()
     {
@@ -149,10 +173,10 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
     private static SortedDictionary<string, string> Map(IEnumerable<string> families, Func<string, string> choice) =>
         new(families.ToDictionary(f => f, choice), StringComparer.Ordinal);
 
-    private static KernelSelection Build(IReadOnlyList<string> families, IReadOnlyList<CmsisFamilyFile> chosen, CmsisRoots roots)
+    private static KernelSelection Build(IReadOnlyList<string> families, IReadOnlySet<string> arm, IReadOnlyList<CmsisFamilyFile> chosen, CmsisRoots roots)
     {
         var byName = chosen.ToDictionary(f => f.Family);
-        var map = Map(families, f => byName.ContainsKey(f) ? Cmsis : Portable);
+        var map = Map(families, f => arm.Contains(f) ? Armv7em : byName.ContainsKey(f) ? Cmsis : Portable);
         var sources = map.Select(kv => $"{kv.Value}/{kv.Key}.c").ToList();
         var cmsisSources = new SortedSet<string>(StringComparer.Ordinal);
         var defines = new SortedSet<string>(StringComparer.Ordinal);

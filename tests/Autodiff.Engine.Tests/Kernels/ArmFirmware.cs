@@ -28,16 +28,16 @@ public static class ArmFirmware
     /// <summary>CMSIS from the environment, as the engine resolves it.</summary>
     public static CmsisRoots Cmsis => CmsisRoots.Find(null, null, null);
 
-    /// <summary>Null when everything needed is here, else the line to print when skipping.</summary>
+    /// <summary>Null when everything needed is here, else why a test needing it is skipped.</summary>
     public static string? MissingPrerequisite(bool needsCounter = false)
     {
         var cmsis = Cmsis;
         if (!cmsis.HasDsp)
-            return $"SKIPPED: CMSIS not found; set {CmsisRoots.DspVariable} (CMSIS-DSP checkout) and {CmsisRoots.NnVariable} (CMSIS-NN checkout), " +
+            return $"CMSIS not found; set {CmsisRoots.DspVariable} (CMSIS-DSP checkout) and {CmsisRoots.NnVariable} (CMSIS-NN checkout), " +
                    $"and {CmsisRoots.CoreVariable} (CMSIS_6/CMSIS/Core/Include) unless a CMSIS_6 checkout sits beside CMSIS-DSP" +
                    (cmsis.Dsp is not null ? $" (found DSP at {cmsis.Dsp} but no cmsis_compiler.h)" : "");
         foreach (var tool in new[] { "arm-none-eabi-gcc", "qemu-system-arm" }.Concat(needsCounter ? ["arm-none-eabi-nm", "gcc"] : []))
-            if (!OnPath(tool)) return $"SKIPPED: {tool} not found on PATH (Debian/Ubuntu: gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm)";
+            if (!OnPath(tool)) return $"{tool} not found on PATH (Debian/Ubuntu: gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm)";
         return null;
     }
 

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace Autodiff.Engine.Tests.Kernels;
 
 /// <summary>
-/// AutodiffKernels=auto|portable|cmsis (DESIGN §7): which family gets which kernel, the CMSIS sources
+/// AutodiffKernels=auto|portable|armv7em|cmsis: which family gets which kernel, the CMSIS sources
 /// and include folders that implies, and the AD5xxx diagnostics. A fake CMSIS tree (marker headers and
 /// empty files at the listed source paths) stands in for CMSIS, so these tests never need it.
 /// </summary>
@@ -22,7 +22,8 @@ public sealed class CmsisSelectionTests(ITestOutputHelper output) : IDisposable
     private static string Kernels => ArmFirmware.KernelsDirectory;
     private static readonly Func<string, string?> NoEnvironment = _ => null;
 
-    private static MemoryPlan MnistPlan => GeneratedCodeTests.Plan("mnist_mlp").Plan;
+    // tensor_chain uses linear (armv7em), elementwise and matmul (CMSIS-DSP) and portable-only families.
+    private static MemoryPlan Plan => GeneratedCodeTests.Plan("tensor_chain").Plan;
 
     /// <summary>A CMSIS_6 / CMSIS-DSP / CMSIS-NN layout side by side, holding every file the .cmsis lists name.</summary>
     private CmsisRoots FakeCmsis(bool withCore = true, string? leaveOut = null)
@@ -48,7 +49,7 @@ public sealed class CmsisSelectionTests(ITestOutputHelper output) : IDisposable
     }
 
     private static KernelSelection Select(string board, KernelChoice choice, CmsisRoots roots, DiagnosticBag bag) =>
-        KernelSelection.Select(MnistPlan, ArmFirmware.Board(board), choice, bag, new SourceLocation("m.yaml", 2, 7), roots, Kernels);
+        KernelSelection.Select(Plan, ArmFirmware.Board(board), choice, bag, new SourceLocation("m.yaml", 2, 7), roots, Kernels);
 
     [Theory]
     [InlineData("host")]
@@ -64,18 +65,37 @@ public sealed class CmsisSelectionTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void Auto_on_stm32f4_without_CMSIS_selects_portable_kernels_and_says_once_how_to_enable_CMSIS()
+    public void Auto_on_stm32f4_without_CMSIS_selects_armv7em_and_portable_kernels_and_says_once_how_to_enable_CMSIS()
     {
         var bag = new DiagnosticBag();
         var k = Select("stm32f4", KernelChoice.Auto, CmsisRoots.None, bag);
-        Assert.All(k.Families.Values, v => Assert.Equal(KernelSelection.Portable, v));
+        Assert.Equal(KernelSelection.Armv7em, k.Of("linear"));
+        Assert.All(k.Families.Where(f => f.Key != "linear").Select(f => f.Value), v => Assert.Equal(KernelSelection.Portable, v));
         var message = Assert.Single(bag.Items);
         output.WriteLine(message.ToString());
         Assert.Equal(KernelSelection.HowToEnableCmsisCode, message.Code);
         Assert.Equal(Severity.Info, message.Severity);
         Assert.Contains("CmsisDspRoot", message.Message);
         Assert.Contains("CMSIS_DSP_ROOT", message.Message);
-        Assert.Contains("linear", message.Message);
+        Assert.Contains("elementwise, matmul", message.Message);
+    }
+
+    [Fact]
+    public void Armv7em_takes_the_families_it_has_on_a_Cortex_M4F_and_is_an_error_elsewhere()
+    {
+        var bag = new DiagnosticBag();
+        var k = Select("stm32f4", KernelChoice.Armv7em, FakeCmsis(), bag);
+        Assert.Empty(bag.Items);
+        Assert.Equal(KernelSelection.Armv7em, k.Of("linear"));
+        Assert.Contains("armv7em/linear.c", k.Sources);
+        Assert.Equal(KernelSelection.Portable, k.Of("matmul"));
+        Assert.Empty(k.IncludeDirectories);
+
+        var m3 = new DiagnosticBag();
+        Select("lm3s6965", KernelChoice.Armv7em, FakeCmsis(), m3);
+        var error = Assert.Single(m3.Items);
+        Assert.Equal(KernelSelection.BoardWithoutArmv7emCode, error.Code);
+        Assert.Contains("lm3s6965", error.Message);
     }
 
     [Fact]
@@ -127,25 +147,27 @@ public sealed class CmsisSelectionTests(ITestOutputHelper output) : IDisposable
         var k = Select("stm32f4", choice, roots, bag);
         Assert.Empty(bag.Items);
 
-        // mnist_mlp: linear + optimizers have CMSIS kernels; activations, losses, softmax stay portable.
-        Assert.Equal(KernelSelection.Cmsis, k.Of("linear"));
-        Assert.Equal(KernelSelection.Cmsis, k.Of("optimizers"));
-        foreach (var f in k.Families.Where(kv => kv.Value == KernelSelection.Portable).Select(kv => kv.Key))
+        // elementwise and matmul have CMSIS kernels; linear takes armv7em under auto (portable under
+        // cmsis, which has no CMSIS linear kernel); activations, losses, optimizers stay portable.
+        Assert.Equal(KernelSelection.Cmsis, k.Of("elementwise"));
+        Assert.Equal(KernelSelection.Cmsis, k.Of("matmul"));
+        Assert.Equal(choice == KernelChoice.Auto ? KernelSelection.Armv7em : KernelSelection.Portable, k.Of("linear"));
+        foreach (var f in k.Families.Where(kv => kv.Value == KernelSelection.Portable && kv.Key != "linear").Select(kv => kv.Key))
             Assert.False(File.Exists(Path.Combine(Kernels, "cmsis", f + ".c")), $"{f} has a CMSIS kernel but got portable");
-        Assert.Contains("cmsis/linear.c", k.Sources);
+        Assert.Contains("cmsis/matmul.c", k.Sources);
         Assert.Contains("portable/activations.c", k.Sources);
-        Assert.DoesNotContain("portable/linear.c", k.Sources);
+        Assert.DoesNotContain("portable/matmul.c", k.Sources);
 
-        var needed = new[] { "linear", "optimizers" }
+        var needed = new[] { "elementwise", "matmul" }
             .Select(f => CmsisFamilyFile.Parse(f, File.ReadAllText(Path.Combine(Kernels, "cmsis", f + ".cmsis")), out _)!)
             .SelectMany(f => f.DspSources.Select(s => Path.GetFullPath(Path.Combine(roots.Dsp!, s))))
             .Distinct().Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(needed, k.Sources.Where(Path.IsPathRooted).ToArray());
-        Assert.DoesNotContain(k.Sources, s => s.Contains("arm_mult_f32")); // elementwise only; mnist_mlp has none
+        Assert.DoesNotContain(k.Sources, s => s.Contains("arm_mat_vec_mult_f32")); // listed by no family tensor_chain uses
 
         Assert.Equal([Path.Combine(roots.Dsp!, "Include"), Path.Combine(roots.Dsp!, "PrivateInclude"), roots.Core!], k.IncludeDirectories);
         Assert.Contains("ARM_MATH_LOOPUNROLL", k.Defines);
-        Assert.Equal("cmsis 2, portable 3", k.Summary());
+        Assert.StartsWith(choice == KernelChoice.Auto ? "armv7em 1, cmsis 2, portable " : "cmsis 2, portable ", k.Summary());
     }
 
     [Fact]
@@ -160,11 +182,11 @@ public sealed class CmsisSelectionTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void A_CMSIS_tree_lacking_a_listed_source_falls_back_under_auto_and_fails_under_cmsis()
     {
-        var roots = FakeCmsis(leaveOut: "Source/MatrixFunctions/arm_mat_vec_mult_f32.c");
+        var roots = FakeCmsis(leaveOut: "Source/MatrixFunctions/arm_mat_mult_f32.c");
         var auto = new DiagnosticBag();
         var k = Select("stm32f4", KernelChoice.Auto, roots, auto);
-        Assert.Equal(KernelSelection.Portable, k.Of("linear"));
-        Assert.Equal(KernelSelection.Cmsis, k.Of("optimizers"));
+        Assert.Equal(KernelSelection.Portable, k.Of("matmul"));
+        Assert.Equal(KernelSelection.Cmsis, k.Of("elementwise"));
         Assert.Equal(KernelSelection.CmsisFileMissingCode, Assert.Single(auto.Items).Code);
         Assert.False(auto.HasErrors);
 
@@ -172,7 +194,7 @@ public sealed class CmsisSelectionTests(ITestOutputHelper output) : IDisposable
         Select("stm32f4", KernelChoice.Cmsis, roots, cmsis);
         var error = Assert.Single(cmsis.Items);
         Assert.True(error.IsError);
-        Assert.Contains("arm_mat_vec_mult_f32.c", error.Message);
+        Assert.Contains("arm_mat_mult_f32.c", error.Message);
     }
 
     [Fact]
@@ -194,18 +216,43 @@ public sealed class CmsisSelectionTests(ITestOutputHelper output) : IDisposable
     public void Compile_reports_which_family_got_which_kernel_and_returns_the_CMSIS_include_folders()
     {
         var roots = FakeCmsis();
-        var request = new CompileRequest(GeneratedCodeTests.ModelPath("mnist_mlp"), ArmFirmware.Board("stm32f4"), KernelChoice.Cmsis,
+        var request = new CompileRequest(GeneratedCodeTests.ModelPath("tensor_chain"), ArmFirmware.Board("stm32f4"), KernelChoice.Cmsis,
             CmsisNnRoot: roots.Nn, CmsisDspRoot: roots.Dsp) { KernelsDirectory = Kernels };
         var result = ModelCompiler.Compile(request);
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
-        Assert.Contains(result.ReportLines, l => l.Contains("kernels: cmsis 2, portable 3"));
-        Assert.Contains(result.ReportLines, l => l.Contains("linear cmsis") && l.Contains("softmax portable"));
+        Assert.Contains(result.ReportLines, l => l.Contains("kernels: cmsis 2, portable "));
+        Assert.Contains(result.ReportLines, l => l.Contains("matmul cmsis") && l.Contains("linear portable"));
         Assert.Contains(Path.Combine(roots.Dsp!, "Include"), result.IncludeDirectories);
-        Assert.Contains("cmsis/optimizers.c", result.KernelSources);
+        Assert.Contains("cmsis/elementwise.c", result.KernelSources);
 
         var portable = ModelCompiler.Compile(request with { Kernels = KernelChoice.Portable });
         Assert.Empty(portable.IncludeDirectories);
         Assert.Empty(portable.Defines);
+    }
+
+    /// <summary>A family file replaces its portable file wholesale, so it must define exactly the same functions.</summary>
+    [Fact]
+    public void Every_armv7em_family_file_defines_the_functions_of_its_portable_counterpart()
+    {
+        var families = Directory.GetFiles(Path.Combine(Kernels, "armv7em"), "*.c").Select(f => Path.GetFileNameWithoutExtension(f)).ToArray();
+        Assert.NotEmpty(families);
+        foreach (var family in families)
+            Assert.Equal(DefinedFunctions(Path.Combine(Kernels, "portable", family + ".c")), DefinedFunctions(Path.Combine(Kernels, "armv7em", family + ".c")));
+    }
+
+    /// <summary>The kernel functions a family file defines, with those of the internal headers it includes.</summary>
+    private static string[] DefinedFunctions(string file)
+    {
+        // External definitions only: not static helpers, not prototypes.
+        var definition = new Regex(@"^(?!static\b)[a-z][\w ]*?\**\b(ad_\w+)\s*\((?![^;{]*\);)", RegexOptions.Multiline);
+        var include = new Regex(@"^#include ""(\.\./portable/)?(internal/[\w.]+)""", RegexOptions.Multiline);
+        var text = File.ReadAllText(file);
+        foreach (Match m in include.Matches(text))
+        {
+            var header = Path.Combine(Path.GetDirectoryName(file)!, m.Groups[1].Value, m.Groups[2].Value);
+            if (File.Exists(header)) text += File.ReadAllText(header);
+        }
+        return definition.Matches(text).Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>A CMSIS family file replaces its portable file wholesale, so it must define exactly the same functions.</summary>
@@ -231,15 +278,11 @@ public sealed class CmsisSelectionTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>The lists name files that exist in the real CMSIS trees (when they are here).</summary>
-    [Fact]
+    [SkippableFact]
     public void Every_listed_CMSIS_source_exists_when_CMSIS_is_present()
     {
         var roots = ArmFirmware.Cmsis;
-        if (!roots.HasDsp)
-        {
-            output.WriteLine($"SKIPPED: CMSIS not found; set {CmsisRoots.DspVariable} and {CmsisRoots.NnVariable} to check the source lists against it");
-            return;
-        }
+        Skip.IfNot(roots.HasDsp, $"CMSIS not found; set {CmsisRoots.DspVariable} and {CmsisRoots.NnVariable} to check the source lists against it");
         foreach (var list in Directory.GetFiles(Path.Combine(Kernels, "cmsis"), "*.cmsis"))
         {
             var parsed = CmsisFamilyFile.Parse(Path.GetFileNameWithoutExtension(list), File.ReadAllText(list), out _)!;
