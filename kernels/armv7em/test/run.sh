@@ -3,7 +3,7 @@
 #
 # 1. Builds test_linear.c + linear.c with the SDK's stm32f4 board files (startup, syscalls,
 #    semihosting, linker script) for each optimisation level in $AD7_OPT_LEVELS (default
-#    "-O2 -Og -O0": Release, Debug, and the level where gcc's register allocation is tightest),
+#    "-O2 -Og -O0 -Os": Release, Debug, no optimisation (r7 is the frame pointer), size),
 #    runs each in qemu-system-arm and fails on the first result that differs, bit for bit, from
 #    the reference loops.
 # 2. Unless --no-bench, builds one-call firmwares (-O2) and counts their instructions with
@@ -58,7 +58,7 @@ qemu() {
 }
 
 total=0
-for opt in ${AD7_OPT_LEVELS:--O2 -Og -O0}; do
+for opt in ${AD7_OPT_LEVELS:--O2 -Og -O0 -Os}; do
     elf="$work/test$opt.elf"
     build "$elf" "$opt" || { echo "run.sh: build failed ($opt)" >&2; exit 1; }
     output="$(qemu "$elf")"
