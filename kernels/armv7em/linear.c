@@ -8,15 +8,16 @@
  * SGD update ad_linear_sgd_f32; the input, weight and bias gradients come from the shared C in
  * ../portable/internal/linear_common.h.
  *
- * Why assembly: gcc compiles the portable loops to one VLDR per operand plus pointer and counter
- * arithmetic per multiply-add, about 2.5 to 4 instructions per weight. The FPU's VLDM/VSTM move
+ * Why assembly: gcc compiles the portable C loops to VLDR/VSTR of single operands plus pointer
+ * and counter arithmetic, 2.3 (forward) to 3.3 (update) instructions per weight at best. The FPU's VLDM/VSTM move
  * eight floats in one instruction (1 + 8 cycles on the M4, against 2 per VLDR), and with
  * write-back addressing the pointers advance for free. The hot loops therefore take eight inputs
  * at a time: x[i..i+7] is loaded once into s0-s7 and reused by a block of 8 weight rows (4, 2, 1
- * for the last rows), each row costing one VLDM plus eight VFMAs (plus one VSTM in the update).
+ * for the last rows), each row costing one VLDM plus eight VFMAs (plus one VSTM in the update);
+ * with a batch, two samples share each row's VLDM (and VSTM).
  * Two rows are interleaved in separate register banks (s8-s15 / s16-s23 forward, s16-s23 /
- * s24-s31 in the update), which changes nothing on the in-order M4 but hides the VFMA latency on
- * the dual-issue M7. The last in % 8 inputs of each row are finished in C, with the same
+ * s24-s31 in the update), so consecutive VFMAs never depend on each other: no gain on the M4,
+ * whose VFMA takes 3 cycles either way, but part of the latency hidden on the M7. The last in % 8 inputs of each row are finished in C, with the same
  * VFMA.F32 (one-instruction inline asm, so that -O0 builds do not call newlib's fmaf).
  *
  * Numerics: identical, bit for bit, to the C loops given with each function (one fused
@@ -24,9 +25,10 @@
  * changes how operands reach the FPU, never which operations run or in which order.
  *
  * Requirements: pointers 4-byte aligned (VLDM/VSTM need word alignment, nothing more). Only the
- * arrays' own elements are read or written. No scratch memory; a few words of stack. The
- * assembly overwrites s0-s31; gcc saves s16-s31 (AAPCS callee-saved) in the prologue because
- * they are listed as clobbers or operands.
+ * arrays' own elements are read or written. No scratch memory; the assembly pushes at most 8
+ * core registers (32 bytes) besides gcc's frame. It overwrites s0-s31, listed as clobbers, so
+ * gcc saves s16-s31 (callee-saved in the AAPCS) in the prologue; it saves the core registers
+ * it uses beyond r0-r3/r12 itself, so it builds at every optimisation level (-O0 to -O3, -Os).
  */
 #include <string.h>
 
@@ -281,16 +283,19 @@ static void ad7_fwd_sample(const float *xb, const float *w, const float *bias, f
  * Numerics: per (b,o) one accumulator, starting at bias[o] (or +0), then for i = 0..in-1 in order
  * acc = fmaf(x[b,i], w[o,i], acc): bit-identical to that C loop.
  *
- * Schedule: one sample at a time (a batch costs B times one sample; the contract fixes each
- * output's summation order, so nothing is gained by reordering), rows in blocks of 8 (then 4, 2,
- * 1), x[i..i+7] loaded once per block and reused by its rows. Inner loop per block and 8 inputs:
- * 1 + 8 VLDM, 64 VFMA, SUBS, BNE = 75 instructions for 64 weights.
+ * Schedule: one sample: rows in blocks of 8 (then 4, 2, 1), x[i..i+7] loaded once per block and
+ * reused by its rows; inner loop per block and 8 inputs: 1 + 8 VLDM, 64 VFMA, SUBS, BNE = 75
+ * instructions for 64 weights. Batch > 1: samples in pairs on blocks of 4 rows, each VLDM of
+ * weights serving both samples (2 + 4 VLDM, 64 VFMA, SUBS, BNE = 72 per 64 weight-samples);
+ * leftover rows (out % 4) and an odd last sample as single samples. Every output keeps its own
+ * accumulator and order, so the pairing changes no result.
  *
  * Measured (kernels/armv7em/test/run.sh: QEMU netduinoplus2 instruction count of the whole call,
- * gcc 12 -O2): in=784, out=32, B=1: 29630 instructions, 1.181 per weight (plain C loop: 5.0).
- * Cortex-M4 cycles: the loop above is 277 per 64 weights (VLDM 9 x 9, VFMA 64 x 3, SUBS 1, taken
- * BNE 3), 4.33 per weight; estimated for the whole call 4.35 (plain C: 11.0). Batched, per weight
- * and sample: 260x20, B=16: 1.30 instructions, 4.6 cycles; 16x24, B=4: 1.59, 5.2. */
+ * gcc 12 -O2): in=784, out=32, B=1: 29642 instructions, 1.182 per weight (portable C 2.3, plain
+ * C loop 5.0). Cortex-M4 cycles: the loop above is 277 per 64 weights (VLDM 9 x 9, VFMA 64 x 3,
+ * SUBS 1, taken BNE 3), 4.33 per weight; estimated for the whole call 4.35 (portable 5.0, plain
+ * 11.0). Batched, per weight and sample: 260x20, B=16: 1.25 instructions, 4.1 cycles; 16x24,
+ * B=4: 1.62, 4.9. */
 void ad_linear_f32(const float *x, const float *w, const float *bias, float *y,
                    uint32_t batch, uint32_t in, uint32_t out)
 {
@@ -455,19 +460,20 @@ static void ad7_sgd_sample(float *w, const float *dyb, const float *xb, uint32_t
  * Numerics: for b = 0..B-1 in order, c = -(lr * dy[b,o]) (one single-precision multiply, sign
  * flipped) and w[o,i] = fmaf(c, x[b,i], w[o,i]): bit-identical to that C loop.
  *
- * Schedule: one pass over W per sample, in sample order, which is the order the contract fixes
- * per weight; within a pass rows in blocks of 8 (then 4, 2, 1) with their coefficients held in
- * s8-s15, x[i..i+7] loaded once per block. Inner loop per block and 8 inputs: 1 VLDM of x, then
- * per row VLDM, 8 VFMA, VSTM; SUBS, BNE = 83 instructions for 64 weights. A batch costs B passes:
- * keeping a tile of W in registers across samples would save the W traffic but needs more
- * instructions per term (per-sample x reloads and coefficient loads), and instructions are what
- * dominates on the M4 (VLDM/VSTM of 8 is 9 cycles, 8 VFMA 24).
+ * Schedule: one sample: rows in blocks of 8 (then 4, 2, 1) with their coefficients held in
+ * s8-s15 (computed by VNMUL, which rounds lr * dy once and negates it: exactly c), x[i..i+7]
+ * loaded once per block; inner loop per block and 8 inputs: 1 VLDM of x, then per row VLDM,
+ * 8 VFMA, VSTM; SUBS, BNE = 83 instructions for 64 weights. Batch > 1: samples in pairs on
+ * blocks of 4 rows, each weight loaded and stored once per pair and given sample b's term, then
+ * sample b+1's (2 + 4 x 2 VLDM/VSTM, 64 VFMA, SUBS, BNE = 76 per 64 weight-samples); leftover
+ * rows and an odd last sample as single samples, pairs in sample order, so every weight still
+ * receives its terms for b = 0, 1, 2, ... in turn.
  *
- * Measured (as for ad_linear_f32): in=784, out=32, B=1: 32755 instructions, 1.306 per weight
- * (plain C loop: 6.0). Cortex-M4 cycles: the loop is 349 per 64 weights (VLDM/VSTM 17 x 9, VFMA
- * 64 x 3, SUBS 1, taken BNE 3), 5.45 per weight; estimated for the whole call 5.47 (plain C: 13.0).
- * Batched, per weight and sample: 260x20, B=16: 1.44 instructions, 5.7 cycles; 16x24, B=4: 1.69,
- * 6.2. */
+ * Measured (as for ad_linear_f32): in=784, out=32, B=1: 32767 instructions, 1.306 per weight
+ * (portable C 3.3, plain C loop 6.0). Cortex-M4 cycles: the loop is 349 per 64 weights
+ * (VLDM/VSTM 17 x 9, VFMA 64 x 3, SUBS 1, taken BNE 3), 5.45 per weight; estimated for the whole
+ * call 5.47 (portable 5.6, plain 13.0). Batched, per weight and sample: 260x20, B=16: 1.29
+ * instructions, 4.6 cycles; 16x24, B=4: 1.63, 5.3. */
 void ad_linear_sgd_f32(float *w, const float *dy, const float *x,
                        uint32_t batch, uint32_t in, uint32_t out, float lr)
 {

@@ -8,7 +8,7 @@
 #    the reference loops.
 # 2. Unless --no-bench, builds one-call firmwares (-O2) and counts their instructions with
 #    bench/qemu-insn-count/count.sh: forward and SGD on 784x32 batch 1 (and a few batched shapes),
-#    for the kernels and for the plain C reference loops, printed per weight (per weight and sample
+#    for the kernels, kernels/portable/linear.c and the plain C reference loops, per weight (and sample
 #    when batched), with a Cortex-M4 cycle estimate (bench/qemu-insn-count/estimate-cycles.sh).
 # Prints "armv7em linear: N cases passed" last and exits 0 on success, non-zero otherwise.
 #
