@@ -5,7 +5,8 @@
 #    semihosting, linker script) for each optimisation level in $AD7_OPT_LEVELS (default
 #    "-O2 -Og -O0 -Os": Release, Debug, no optimisation (r7 is the frame pointer), size),
 #    runs each in qemu-system-arm and fails on the first result that differs, bit for bit, from
-#    the reference loops.
+#    the reference loops; then once more built for the Cortex-M7 (fpv5-sp-d16) on QEMU's
+#    mps2-an500 (linker script mps2_an500.ld here), when that machine is available.
 # 2. Unless --no-bench, builds one-call firmwares (-O2) and counts their instructions with
 #    bench/qemu-insn-count/count.sh: forward and SGD on 784x32 batch 1 (and a few batched shapes),
 #    for the kernels, kernels/portable/linear.c and the plain C reference loops, per weight (and sample
@@ -39,8 +40,8 @@ if [[ $keep -eq 1 ]]; then echo "run.sh: build files kept in $work" >&2; else tr
 cpu=(-mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard)
 warn=(-std=c99 -Wall -Wextra -Wpedantic -Werror)
 board=(-DAUTODIFF_IRQ_COUNT=82 -ffunction-sections -fdata-sections -I "$boards/common")
-link=(--specs=nano.specs -u _printf_float -nostartfiles -Wl,--gc-sections
-      -L "$boards/common" -T "$boards/stm32f4/stm32f4.ld")
+link=(--specs=nano.specs -u _printf_float -nostartfiles -Wl,--gc-sections -L "$boards/common")
+script=(-T "$boards/stm32f4/stm32f4.ld")
 board_sources=("$boards/common/startup_cortexm.c" "$boards/common/syscalls.c" "$boards/common/semihosting.c")
 
 # build OUT OPT [DEFINES...]: test_linear.c + linear.c ($kernel, default armv7em) + board files -> OUT.elf
@@ -49,11 +50,11 @@ build() {
     local out="$1" opt="$2"; shift 2
     arm-none-eabi-gcc "${cpu[@]}" "$opt" "${warn[@]}" "${board[@]}" -I "$root/kernels/portable" "$@" \
         "$here/test_linear.c" "$kernel" "${board_sources[@]}" \
-        "${link[@]}" -lm -o "$out" >"$out.log" 2>&1 || { cat "$out.log" >&2; return 1; }
+        "${link[@]}" "${script[@]}" -lm -o "$out" >"$out.log" 2>&1 || { cat "$out.log" >&2; return 1; }
 }
 
 qemu() {
-    timeout -k 10 "${2:-600}" qemu-system-arm -M netduinoplus2 -nographic \
+    timeout -k 10 600 qemu-system-arm -M "${2:-netduinoplus2}" -nographic \
         -semihosting-config enable=on,target=native -kernel "$1" </dev/null
 }
 
@@ -69,6 +70,24 @@ for opt in ${AD7_OPT_LEVELS:--O2 -Og -O0 -Os}; do
     [[ -n "$n" ]] || { echo "run.sh: no result from the test firmware ($opt)" >&2; exit 1; }
     total=$((total + n))
 done
+
+# The same test built for the Cortex-M7 (fpv5-sp-d16) on QEMU's mps2-an500, when this QEMU has it.
+if qemu-system-arm -M help 2>/dev/null | grep -q '^mps2-an500 '; then
+    elf="$work/test-m7.elf"
+    m4_cpu=("${cpu[@]}"); m4_script=("${script[@]}")
+    cpu=(-mcpu=cortex-m7 -mthumb -mfpu=fpv5-sp-d16 -mfloat-abi=hard); script=(-T "$here/mps2_an500.ld")
+    build "$elf" -O2 || { echo "run.sh: build failed (Cortex-M7)" >&2; exit 1; }
+    cpu=("${m4_cpu[@]}"); script=("${m4_script[@]}")
+    output="$(qemu "$elf" mps2-an500)"
+    rc=$?
+    printf '%s\n' "$output" | sed "s/^/[cortex-m7 -O2] /"
+    if [[ $rc -ne 0 ]]; then echo "run.sh: test firmware (Cortex-M7) failed with exit status $rc" >&2; exit 1; fi
+    n="$(sed -n 's/^passed \([0-9]*\) cases$/\1/p' <<<"$output")"
+    [[ -n "$n" ]] || { echo "run.sh: no result from the test firmware (Cortex-M7)" >&2; exit 1; }
+    total=$((total + n))
+else
+    echo "run.sh: qemu-system-arm has no mps2-an500; Cortex-M7 run skipped" >&2
+fi
 
 if [[ $bench -eq 1 ]]; then
     # Cycles: Cortex-M4 estimate from the executed-PC histogram (bench/qemu-insn-count/
