@@ -116,7 +116,7 @@
     }
 
 /* a * b + c with one rounding. fmaf() would give the same, but only at -O1 and above does gcc
- * expand it to VFMA.F32; at -O0 it calls newlib's fmaf, which is slow (and computes in double). */
+ * expand it to VFMA.F32; at -O0 it calls the C library's fmaf, a slow software routine. */
 static inline float ad7_fma(float a, float b, float c)
 {
     __asm__("vfma.f32 %0, %1, %2" : "+t"(c) : "t"(a), "t"(b));
