@@ -21,6 +21,25 @@ public static class TestModels
         init: { seed: 3 }
         """;
 
+    /// <summary>A classifier with a residual add, so it uses the elementwise family, which has CMSIS kernels.</summary>
+    public static string ResidualClassifier(string name, string learningRate = "0.1") => $$"""
+        autodiff: 1
+        name: {{name}}
+        inputs:
+          x: [4]
+          y: [3]
+        batch: 2
+        layers:
+          - linear: { units: 4, name: h }
+          - add: { in: [h, x] }
+          - relu
+          - linear: { units: 3, name: out }
+          - log_softmax
+        loss: { nll: { target: y } }
+        optimizer: { sgd: { lr: {{learningRate}} } }
+        init: { seed: 3 }
+        """;
+
     /// <summary>A model whose second layer has a bad unit count, on line 8.</summary>
     public const string BrokenModel = """
         autodiff: 1

@@ -48,7 +48,7 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
     /// Chooses per kernel family. <c>portable</c>: portable everywhere. <c>auto</c>: on an Armv7E-M core
     /// with an FPU (Cortex-M4F, M7) the <c>armv7em</c> implementation of every family that has one
     /// (<c>kernels/armv7em/&lt;family&gt;.c</c>, faster than any other there); then, on a board with the
-    /// DSP or MVE extension, the CMSIS implementation of every remaining family that has one
+    /// MVE extension (Helium), the CMSIS implementation of every remaining family that has one
     /// (<c>kernels/cmsis/&lt;family&gt;.c</c> with its <c>.cmsis</c> list) whose CMSIS sources are found;
     /// portable for the rest, quietly, saying once (AD5003, info) how to enable CMSIS on a board that
     /// could use it. <c>armv7em</c>: the armv7em families, portable for the rest; an error (AD5006) on
@@ -77,7 +77,11 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
         if (choice == KernelChoice.Armv7em) return Build(families, arm, [], CmsisRoots.None);
         var rest = families.Where(f => !arm.Contains(f)).ToArray();
 
-        var boardCanUseCmsis = board.Toolchain != BoardToolchain.Host && (board.HasDsp || board.HasMve);
+        // CMSIS-DSP's f32 functions are written for Helium (MVE); on a DSP-only core they are scalar
+        // loops no faster than the portable kernels (measured by bench/insn-count), so auto takes
+        // them only on an MVE core, and AutodiffKernels=cmsis on any core with DSP or MVE.
+        var boardCanUseCmsis = board.Toolchain != BoardToolchain.Host &&
+            (choice == KernelChoice.Cmsis ? board.HasDsp || board.HasMve : board.HasMve);
         if (!boardCanUseCmsis)
         {
             if (choice == KernelChoice.Cmsis)

@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using Autodiff.Engine.Tests.CodeGen;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Autodiff.Engine.Tests.Kernels;
+
+/// <summary>
+/// The armv7em kernels against plain fmaf loops, bit for bit, over thousands of shapes, batches and
+/// pointer offsets, at -O2, -Og, -O0 and -Os on a Cortex-M4F and at -O2 on a Cortex-M7, in QEMU
+/// (kernels/armv7em/test/run.sh).
+/// </summary>
+public class Armv7emKernelTests(ITestOutputHelper output)
+{
+    [SkippableFact]
+    public void Armv7em_linear_kernels_match_plain_fused_multiply_add_loops_in_QEMU()
+    {
+        foreach (var tool in new[] { "arm-none-eabi-gcc", "qemu-system-arm" })
+            Skip.If(!OnPath(tool), $"{tool} not found on PATH (Debian/Ubuntu: gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm)");
+        var script = Path.Combine(NativeRun.RepositoryRoot, "kernels", "armv7em", "test", "run.sh");
+        var start = new ProcessStartInfo("bash", [script, "--no-bench"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        output.WriteLine(stdout + stderr.Result);
+        Assert.True(process.ExitCode == 0, $"run.sh exited with {process.ExitCode}:\n{stdout}\n{stderr.Result}");
+        Assert.Matches(@"(?m)^armv7em linear: \d+ cases passed$", stdout);
+    }
+
+    private static bool OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(d => File.Exists(Path.Combine(d, tool)));
+}
