@@ -36,11 +36,89 @@ static void ad_conv_taps(uint32_t o, uint32_t stride, uint32_t pad, uint32_t in,
     *t1 = hi;
 }
 
+/* One output position (y0), or two horizontally adjacent ones with the same tap ranges (y0 and
+ * y1 = y0 + filters, their inputs x1 = x0 + xnext), of every filter. x0 and w0 point at the first
+ * valid tap (kernel row kh0, column kw0); each of the `rows` kernel rows is a run of n contiguous
+ * floats in x and in w. Filters go in fours: one weight load feeds both positions and one input
+ * load feeds four filters, so a pair costs 6 loads per 8 fused multiply-adds. */
+static void ad_conv_fwd_block(const float *x0, size_t xnext, const float *w0, const float *bias,
+                              float *y0, int two, uint32_t filters, uint32_t rows, uint32_t n,
+                              size_t xrow, size_t wrow, size_t fstride)
+{
+    uint32_t f = 0;
+    if (two) {
+        for (; f + 4u <= filters; f += 4u) {
+            float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+            if (bias) { a0 = bias[f]; a1 = bias[f + 1u]; a2 = bias[f + 2u]; a3 = bias[f + 3u]; }
+            float c0 = a0, c1 = a1, c2 = a2, c3 = a3;
+            for (uint32_t r = 0; r < rows; ++r) {
+                const float *xa = x0 + r * xrow, *xb = xa + xnext;
+                const float *wa = w0 + f * fstride + r * wrow;
+                const float *wb = wa + fstride, *wc = wb + fstride, *wd = wc + fstride;
+                for (uint32_t j = 0; j < n; ++j) {
+                    const float u = xa[j], v = xb[j];
+                    float t = wa[j];
+                    a0 = AD_FMA(u, t, a0);
+                    c0 = AD_FMA(v, t, c0);
+                    t = wb[j];
+                    a1 = AD_FMA(u, t, a1);
+                    c1 = AD_FMA(v, t, c1);
+                    t = wc[j];
+                    a2 = AD_FMA(u, t, a2);
+                    c2 = AD_FMA(v, t, c2);
+                    t = wd[j];
+                    a3 = AD_FMA(u, t, a3);
+                    c3 = AD_FMA(v, t, c3);
+                }
+            }
+            y0[f] = a0; y0[f + 1u] = a1; y0[f + 2u] = a2; y0[f + 3u] = a3;
+            y0[filters + f] = c0; y0[filters + f + 1u] = c1; y0[filters + f + 2u] = c2; y0[filters + f + 3u] = c3;
+        }
+        for (; f < filters; ++f) {
+            float a = bias ? bias[f] : 0.0f, c = a;
+            for (uint32_t r = 0; r < rows; ++r) {
+                const float *xa = x0 + r * xrow, *xb = xa + xnext, *wa = w0 + f * fstride + r * wrow;
+                for (uint32_t j = 0; j < n; ++j) {
+                    a = AD_FMA(xa[j], wa[j], a);
+                    c = AD_FMA(xb[j], wa[j], c);
+                }
+            }
+            y0[f] = a;
+            y0[filters + f] = c;
+        }
+        return;
+    }
+    for (; f + 4u <= filters; f += 4u) {
+        float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+        if (bias) { a0 = bias[f]; a1 = bias[f + 1u]; a2 = bias[f + 2u]; a3 = bias[f + 3u]; }
+        for (uint32_t r = 0; r < rows; ++r) {
+            const float *xa = x0 + r * xrow, *wa = w0 + f * fstride + r * wrow;
+            const float *wb = wa + fstride, *wc = wb + fstride, *wd = wc + fstride;
+            for (uint32_t j = 0; j < n; ++j) {
+                const float u = xa[j];
+                a0 = AD_FMA(u, wa[j], a0);
+                a1 = AD_FMA(u, wb[j], a1);
+                a2 = AD_FMA(u, wc[j], a2);
+                a3 = AD_FMA(u, wd[j], a3);
+            }
+        }
+        y0[f] = a0; y0[f + 1u] = a1; y0[f + 2u] = a2; y0[f + 3u] = a3;
+    }
+    for (; f < filters; ++f) {
+        float a = bias ? bias[f] : 0.0f;
+        for (uint32_t r = 0; r < rows; ++r) {
+            const float *xa = x0 + r * xrow, *wa = w0 + f * fstride + r * wrow;
+            for (uint32_t j = 0; j < n; ++j) a = AD_FMA(xa[j], wa[j], a);
+        }
+        y0[f] = a;
+    }
+}
+
 /* y[b,oh,ow,f] = bias[f] + sum_{kh,kw,c} x[b,ih,iw,c] * w[f,kh,kw,c]   (bias may be NULL)
  * x [B,in_h,in_w,in_c], w [filters,k_h,k_w,in_c], y [B,out_h,out_w,filters]; scratch: none.
- * Per output position: tap ranges from ad_conv_taps, then filters in fours; per valid kernel row
- * the run of n = (kw1-kw0)*in_c contiguous floats is read once from x and multiplied into four
- * accumulators (four weight runs, one filter apart). Each sum still starts at the bias and adds
+ * Per output row the kernel-row range, per output column the kernel-column range (ad_conv_taps);
+ * two neighbouring columns with the same ranges (every interior pair) go to ad_conv_fwd_block
+ * together, so each weight is loaded once for both. Each sum still starts at the bias and adds
  * the taps in (kh, kw, c) order. */
 void ad_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
                    uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
@@ -51,52 +129,37 @@ void ad_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
     const size_t fstride = (size_t)k_h * k_w * in_c; /* one filter's weights */
     const size_t wrow = (size_t)k_w * in_c;           /* one kernel row of one filter */
     const size_t xrow = (size_t)in_w * in_c;          /* one input row */
+    const size_t xnext = (size_t)stride_w * in_c;     /* the next output column, in x */
     for (uint32_t b = 0; b < batch; ++b) {
         const float *xb = x + (size_t)b * in_h * xrow;
         for (uint32_t oh = 0; oh < out_h; ++oh) {
             uint32_t kh0, kh1;
             ad_conv_taps(oh, stride_h, pad_top, in_h, k_h, &kh0, &kh1);
-            for (uint32_t ow = 0; ow < out_w; ++ow) {
-                float *yp = y + (((size_t)b * out_h + oh) * out_w + ow) * filters;
-                uint32_t kw0, kw1;
-                ad_conv_taps(ow, stride_w, pad_left, in_w, k_w, &kw0, &kw1);
+            float *yr = y + ((size_t)b * out_h + oh) * out_w * filters;
+            uint32_t kw0, kw1;
+            ad_conv_taps(0, stride_w, pad_left, in_w, k_w, &kw0, &kw1);
+            for (uint32_t ow = 0; ow < out_w;) {
+                float *yp = yr + (size_t)ow * filters;
+                /* Pair this column with the next when their tap ranges agree. */
+                uint32_t nw0 = 0, nw1 = 0;
+                if (ow + 1u < out_w) ad_conv_taps(ow + 1u, stride_w, pad_left, in_w, k_w, &nw0, &nw1);
+                const int two = ow + 1u < out_w && nw0 == kw0 && nw1 == kw1;
                 if (kh0 == kh1 || kw0 == kw1) { /* the window lies wholly in the padding */
                     for (uint32_t f = 0; f < filters; ++f) yp[f] = bias ? bias[f] : 0.0f;
-                    continue;
-                }
-                const uint32_t rows = kh1 - kh0, n = (kw1 - kw0) * in_c;
-                const float *xs = xb + (size_t)(oh * stride_h + kh0 - pad_top) * xrow
-                                     + (size_t)(ow * stride_w + kw0 - pad_left) * in_c;
-                const float *ws = w + (size_t)kh0 * wrow + (size_t)kw0 * in_c;
-                uint32_t f = 0;
-                for (; f + 4u <= filters; f += 4u) {
-                    float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-                    if (bias) { a0 = bias[f]; a1 = bias[f + 1u]; a2 = bias[f + 2u]; a3 = bias[f + 3u]; }
-                    for (uint32_t r = 0; r < rows; ++r) {
-                        const float *xr = xs + r * xrow;
-                        const float *w0 = ws + f * fstride + r * wrow;
-                        const float *w1 = w0 + fstride, *w2 = w1 + fstride, *w3 = w2 + fstride;
-                        for (uint32_t j = 0; j < n; ++j) {
-                            const float xv = xr[j];
-                            a0 = AD_FMA(xv, w0[j], a0);
-                            a1 = AD_FMA(xv, w1[j], a1);
-                            a2 = AD_FMA(xv, w2[j], a2);
-                            a3 = AD_FMA(xv, w3[j], a3);
-                        }
+                } else {
+                    ad_conv_fwd_block(xb + (size_t)(oh * stride_h + kh0 - pad_top) * xrow
+                                         + (size_t)(ow * stride_w + kw0 - pad_left) * in_c,
+                                      xnext, w + (size_t)kh0 * wrow + (size_t)kw0 * in_c, bias, yp, two,
+                                      filters, kh1 - kh0, (kw1 - kw0) * in_c, xrow, wrow, fstride);
+                    if (two) {
+                        ow += 2u;
+                        if (ow < out_w) ad_conv_taps(ow, stride_w, pad_left, in_w, k_w, &kw0, &kw1);
+                        continue;
                     }
-                    yp[f] = a0;
-                    yp[f + 1u] = a1;
-                    yp[f + 2u] = a2;
-                    yp[f + 3u] = a3;
                 }
-                for (; f < filters; ++f) {
-                    float a = bias ? bias[f] : 0.0f;
-                    for (uint32_t r = 0; r < rows; ++r) {
-                        const float *xr = xs + r * xrow, *wr = ws + f * fstride + r * wrow;
-                        for (uint32_t j = 0; j < n; ++j) a = AD_FMA(xr[j], wr[j], a);
-                    }
-                    yp[f] = a;
-                }
+                ++ow;
+                kw0 = nw0;
+                kw1 = nw1;
             }
         }
     }
@@ -209,22 +272,42 @@ float ad_conv2d_backward_weight_element_f32(const float *dy, const float *x,
     ad_conv_tap_outputs(in_w, out_w, stride_w, pad_left, kw, &ow0, &ow1);
     float acc = 0.0f;
     if (oh0 == oh1 || ow0 == ow1) return acc;
-    const uint32_t cols = ow1 - ow0;
-    const size_t xstep = (size_t)stride_w * in_c;       /* next output column, in x */
-    const size_t dyrow = (size_t)out_w * filters;       /* next output row, in dy */
-    const size_t xrow = (size_t)stride_h * in_w * in_c; /* next output row, in x */
-    const size_t dybatch = (size_t)out_h * dyrow, xbatch = (size_t)in_h * in_w * in_c;
-    const float *dy0 = dy + ((size_t)oh0 * out_w + ow0) * filters + f;
-    const float *x0 = x + ((size_t)(oh0 * stride_h + kh - pad_top) * in_w + (ow0 * stride_w + kw - pad_left)) * in_c + c;
-    for (uint32_t b = 0; b < batch; ++b)
-        for (uint32_t r = 0; r < oh1 - oh0; ++r) {
-            const float *p = dy0 + b * dybatch + r * dyrow, *q = x0 + b * xbatch + r * xrow;
-            uint32_t i = 0;
-            for (; i + 2u <= cols; i += 2u) {
-                acc = AD_FMA(p[i * filters], q[i * xstep], acc);
-                acc = AD_FMA(p[(i + 1u) * filters], q[(i + 1u) * xstep], acc);
+    /* p walks dy[b,oh,ow,f] and q walks x[b,ih,iw,c] over the rectangle, b by b, row by row. They
+     * only ever step onto an element that is summed next, so they never leave the arrays. */
+    const uint32_t rows = oh1 - oh0, cols = ow1 - ow0;
+    const uint32_t pcol = filters, qcol = stride_w * in_c;       /* next output column */
+    /* From the last element of one row to the first of the next row, and of the next sample. */
+    const uint32_t pnext = (out_w - cols + 1u) * filters;
+    const uint32_t qnext = (stride_h * in_w - (cols - 1u) * stride_w) * in_c;
+    const uint32_t pnextb = pnext + (out_h - rows) * out_w * filters;
+    const uint32_t qnextb = qnext + (in_h - rows * stride_h) * in_w * in_c;
+    const float *p = dy + (oh0 * out_w + ow0) * filters + f;
+    const float *q = x + ((oh0 * stride_h + kh - pad_top) * in_w + ow0 * stride_w + kw - pad_left) * in_c + c;
+    uint32_t b = batch;
+    for (;;) {
+        uint32_t r = rows;
+        for (;;) {
+            /* One row, in increasing ow: an odd first column alone, then pairs. */
+            uint32_t pairs = cols >> 1;
+            if (cols & 1u) {
+                acc = AD_FMA(*p, *q, acc);
+                if (pairs) { p += pcol; q += qcol; }
             }
-            if (i < cols) acc = AD_FMA(p[i * filters], q[i * xstep], acc);
+            while (pairs) {
+                const float *p1 = p + pcol, *q1 = q + qcol;
+                acc = AD_FMA(*p, *q, acc);
+                acc = AD_FMA(*p1, *q1, acc);
+                if (--pairs == 0) { p = p1; q = q1; break; }
+                p = p1 + pcol;
+                q = q1 + qcol;
+            }
+            if (--r == 0) break;
+            p += pnext;
+            q += qnext;
         }
+        if (--b == 0) break;
+        p += pnextb;
+        q += qnextb;
+    }
     return acc;
 }

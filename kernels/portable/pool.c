@@ -2,84 +2,150 @@
  * pool.c - portable 2-D max and average pooling (valid padding) and their backward kernels.
  * Layouts: x, dx [B,in_h,in_w,channels]; y, dy [B,out_h,out_w,channels] (NHWC).
  * Windows may overlap or leave gaps, so the backward kernels clear dx and then scatter-add.
+ *
+ * Shape of the loops: one pass per window and channel, with the window walked by pointers (the
+ * taps of a window row are `channels` floats apart, its rows in_w*channels apart) and the running
+ * max / sum / argmax kept in registers; no index is recomputed from (b, oh, ow, kh, kw, c) per tap.
+ * No kernel uses scratch memory, the heap or static state.
  */
 #include <string.h>
 
 #include "autodiff_kernels.h"
 
-/* Offset in x of the first maximum (row-major within the window) of one window of one channel. */
-static size_t ad_pool_argmax(const float *x, uint32_t b, uint32_t oh, uint32_t ow, uint32_t c,
-                             uint32_t in_h, uint32_t in_w, uint32_t channels,
-                             uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w)
+/* The first maximum, in row-major window order, of the window starting at px: k_h rows `row`
+ * floats apart, k_w taps `tap` floats apart. Strict '>' keeps the earliest of equal values (and
+ * a NaN in the first tap, as before). */
+static const float *ad_pool_argmax(const float *px, uint32_t k_h, uint32_t k_w, size_t row, size_t tap)
 {
-    size_t best = (((size_t)b * in_h + (size_t)oh * stride_h) * in_w + (size_t)ow * stride_w) * channels + c;
-    for (uint32_t kh = 0; kh < k_h; ++kh)
+    const float *best = px;
+    float m = *px;
+    for (uint32_t kh = 0; kh < k_h; ++kh) {
+        const float *p = px + kh * row;
         for (uint32_t kw = 0; kw < k_w; ++kw) {
-            size_t i = (((size_t)b * in_h + (size_t)oh * stride_h + kh) * in_w + (size_t)ow * stride_w + kw) * channels + c;
-            if (x[i] > x[best]) best = i;
+            const float v = p[kw * tap];
+            if (v > m) {
+                m = v;
+                best = p + kw * tap;
+            }
         }
+    }
     return best;
 }
 
+/* y = max of each window.  x [B,in_h,in_w,channels], y [B,out_h,out_w,channels]; scratch: none.
+ * The max of a window is the value at its first maximum (ad_pool_argmax's order), kept in a
+ * register while the taps stream past. */
 void ad_maxpool2d_f32(const float *x, float *y,
                       uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t channels,
                       uint32_t out_h, uint32_t out_w, uint32_t k_h, uint32_t k_w,
                       uint32_t stride_h, uint32_t stride_w)
 {
+    const size_t row = (size_t)in_w * channels;
     for (uint32_t b = 0; b < batch; ++b)
-        for (uint32_t oh = 0; oh < out_h; ++oh)
-            for (uint32_t ow = 0; ow < out_w; ++ow)
-                for (uint32_t c = 0; c < channels; ++c)
-                    y[(((size_t)b * out_h + oh) * out_w + ow) * channels + c] =
-                        x[ad_pool_argmax(x, b, oh, ow, c, in_h, in_w, channels, k_h, k_w, stride_h, stride_w)];
+        for (uint32_t oh = 0; oh < out_h; ++oh) {
+            const float *xr = x + ((size_t)b * in_h + (size_t)oh * stride_h) * row;
+            float *yr = y + ((size_t)b * out_h + oh) * out_w * channels;
+            for (uint32_t ow = 0; ow < out_w; ++ow) {
+                const float *xw = xr + (size_t)ow * stride_w * channels;
+                float *yp = yr + (size_t)ow * channels;
+                for (uint32_t c = 0; c < channels; ++c) {
+                    float m = xw[c];
+                    for (uint32_t kh = 0; kh < k_h; ++kh) {
+                        const float *p = xw + c + kh * row;
+                        for (uint32_t kw = 0; kw < k_w; ++kw) {
+                            const float v = p[kw * channels];
+                            m = v > m ? v : m;
+                        }
+                    }
+                    yp[c] = m;
+                }
+            }
+        }
 }
 
+/* dx = 0, then dx[first max of each window (row-major)] += dy of that window.
+ * dy [B,out_h,out_w,channels], x, dx [B,in_h,in_w,channels]; scratch: none.
+ * The maxima are found again from the forward input x; the argmax pointer into x gives the
+ * position in dx by one subtraction. */
 void ad_maxpool2d_backward_f32(const float *dy, const float *x, float *dx,
                                uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t channels,
                                uint32_t out_h, uint32_t out_w, uint32_t k_h, uint32_t k_w,
                                uint32_t stride_h, uint32_t stride_w)
 {
-    memset(dx, 0, (size_t)batch * in_h * in_w * channels * sizeof(float));
+    const size_t row = (size_t)in_w * channels;
+    memset(dx, 0, (size_t)batch * in_h * row * sizeof(float));
     for (uint32_t b = 0; b < batch; ++b)
-        for (uint32_t oh = 0; oh < out_h; ++oh)
-            for (uint32_t ow = 0; ow < out_w; ++ow)
+        for (uint32_t oh = 0; oh < out_h; ++oh) {
+            const float *xr = x + ((size_t)b * in_h + (size_t)oh * stride_h) * row;
+            const float *dyr = dy + ((size_t)b * out_h + oh) * out_w * channels;
+            for (uint32_t ow = 0; ow < out_w; ++ow) {
+                const float *xw = xr + (size_t)ow * stride_w * channels;
+                const float *dyp = dyr + (size_t)ow * channels;
                 for (uint32_t c = 0; c < channels; ++c)
-                    dx[ad_pool_argmax(x, b, oh, ow, c, in_h, in_w, channels, k_h, k_w, stride_h, stride_w)] +=
-                        dy[(((size_t)b * out_h + oh) * out_w + ow) * channels + c];
+                    dx[ad_pool_argmax(xw + c, k_h, k_w, row, channels) - x] += dyp[c];
+            }
+        }
 }
 
+/* y = sum of each window / (k_h*k_w).  x [B,in_h,in_w,channels], y [B,out_h,out_w,channels];
+ * scratch: none. The sum runs in row-major window order in a register. When k_h*k_w is a power
+ * of two the division is a multiplication by its exact reciprocal (the same result). */
 void ad_avgpool2d_f32(const float *x, float *y,
                       uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t channels,
                       uint32_t out_h, uint32_t out_w, uint32_t k_h, uint32_t k_w,
                       uint32_t stride_h, uint32_t stride_w)
 {
-    float count = (float)(k_h * k_w);
+    const uint32_t n = k_h * k_w;
+    const float count = (float)n, inv = 1.0f / count;
+    const int pow2 = (n & (n - 1u)) == 0u;
+    const size_t row = (size_t)in_w * channels;
     for (uint32_t b = 0; b < batch; ++b)
-        for (uint32_t oh = 0; oh < out_h; ++oh)
-            for (uint32_t ow = 0; ow < out_w; ++ow)
+        for (uint32_t oh = 0; oh < out_h; ++oh) {
+            const float *xr = x + ((size_t)b * in_h + (size_t)oh * stride_h) * row;
+            float *yr = y + ((size_t)b * out_h + oh) * out_w * channels;
+            for (uint32_t ow = 0; ow < out_w; ++ow) {
+                const float *xw = xr + (size_t)ow * stride_w * channels;
+                float *yp = yr + (size_t)ow * channels;
                 for (uint32_t c = 0; c < channels; ++c) {
                     float acc = 0.0f;
-                    for (uint32_t kh = 0; kh < k_h; ++kh)
-                        for (uint32_t kw = 0; kw < k_w; ++kw)
-                            acc += x[(((size_t)b * in_h + (size_t)oh * stride_h + kh) * in_w + (size_t)ow * stride_w + kw) * channels + c];
-                    y[(((size_t)b * out_h + oh) * out_w + ow) * channels + c] = acc / count;
+                    for (uint32_t kh = 0; kh < k_h; ++kh) {
+                        const float *p = xw + c + kh * row;
+                        for (uint32_t kw = 0; kw < k_w; ++kw) acc += p[kw * channels];
+                    }
+                    yp[c] = pow2 ? acc * inv : acc / count;
                 }
+            }
+        }
 }
 
+/* dx = 0, then every element of each window += dy of that window / (k_h*k_w).
+ * dy [B,out_h,out_w,channels], dx [B,in_h,in_w,channels]; scratch: none.
+ * The share is formed once per window and channel (multiplication by the exact reciprocal when
+ * k_h*k_w is a power of two, else the division, as before) and added along the window. */
 void ad_avgpool2d_backward_f32(const float *dy, float *dx,
                                uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t channels,
                                uint32_t out_h, uint32_t out_w, uint32_t k_h, uint32_t k_w,
                                uint32_t stride_h, uint32_t stride_w)
 {
-    float count = (float)(k_h * k_w);
-    memset(dx, 0, (size_t)batch * in_h * in_w * channels * sizeof(float));
+    const uint32_t n = k_h * k_w;
+    const float count = (float)n, inv = 1.0f / count;
+    const int pow2 = (n & (n - 1u)) == 0u;
+    const size_t row = (size_t)in_w * channels;
+    memset(dx, 0, (size_t)batch * in_h * row * sizeof(float));
     for (uint32_t b = 0; b < batch; ++b)
-        for (uint32_t oh = 0; oh < out_h; ++oh)
-            for (uint32_t ow = 0; ow < out_w; ++ow)
+        for (uint32_t oh = 0; oh < out_h; ++oh) {
+            float *dxr = dx + ((size_t)b * in_h + (size_t)oh * stride_h) * row;
+            const float *dyr = dy + ((size_t)b * out_h + oh) * out_w * channels;
+            for (uint32_t ow = 0; ow < out_w; ++ow) {
+                float *dxw = dxr + (size_t)ow * stride_w * channels;
+                const float *dyp = dyr + (size_t)ow * channels;
                 for (uint32_t c = 0; c < channels; ++c) {
-                    float share = dy[(((size_t)b * out_h + oh) * out_w + ow) * channels + c] / count;
-                    for (uint32_t kh = 0; kh < k_h; ++kh)
-                        for (uint32_t kw = 0; kw < k_w; ++kw)
-                            dx[(((size_t)b * in_h + (size_t)oh * stride_h + kh) * in_w + (size_t)ow * stride_w + kw) * channels + c] += share;
+                    const float share = pow2 ? dyp[c] * inv : dyp[c] / count;
+                    for (uint32_t kh = 0; kh < k_h; ++kh) {
+                        float *p = dxw + c + kh * row;
+                        for (uint32_t kw = 0; kw < k_w; ++kw) p[kw * channels] += share;
+                    }
                 }
+            }
+        }
 }
