@@ -56,28 +56,26 @@
     AD7_FMA(a, 0, 8) AD7_FMA(a, 1, 9) AD7_FMA(a, 2, 10) AD7_FMA(a, 3, 11)                        \
     AD7_FMA(a, 4, 12) AD7_FMA(a, 5, 13) AD7_FMA(a, 6, 14) AD7_FMA(a, 7, 15)
 
-/* Update, two rows against x in s0-s7: row A's weights in s16-s23 gain sCA * x, row B's in
- * s24-s31 gain sCB * x, alternating as in the forward pair. */
-#define AD7_SGD_PAIR(ca, cb)                                                                     \
-    AD7_FMA(16, ca, 0) AD7_FMA(24, cb, 0) AD7_FMA(17, ca, 1) AD7_FMA(25, cb, 1)                  \
-    AD7_FMA(18, ca, 2) AD7_FMA(26, cb, 2) AD7_FMA(19, ca, 3) AD7_FMA(27, cb, 3)                  \
-    AD7_FMA(20, ca, 4) AD7_FMA(28, cb, 4) AD7_FMA(21, ca, 5) AD7_FMA(29, cb, 5)                  \
-    AD7_FMA(22, ca, 6) AD7_FMA(30, cb, 6) AD7_FMA(23, ca, 7) AD7_FMA(31, cb, 7)
-
-/* Update, one row: weights in s16-s23 gain sCA * x. */
-#define AD7_SGD_ONE(ca)                                                                          \
-    AD7_FMA(16, ca, 0) AD7_FMA(17, ca, 1) AD7_FMA(18, ca, 2) AD7_FMA(19, ca, 3)                  \
-    AD7_FMA(20, ca, 4) AD7_FMA(21, ca, 5) AD7_FMA(22, ca, 6) AD7_FMA(23, ca, 7)
-
-/* Loads and stores of one row's eight weights, advancing the row pointer past them. */
+/* Loads of one row's eight weights, advancing the row pointer past them. */
 #define AD7_LOAD_A(p) "vldmia " #p "!, {s8-s15}\n\t"
 #define AD7_LOAD_B(p) "vldmia " #p "!, {s16-s23}\n\t"
-#define AD7_UPD_PAIR(p, q, ca, cb)                                                               \
+
+/* Update, one row: its eight weights (loaded into s16-s23) gain sC * x (x in s0-s7): eight
+ * products into s24-s31 (VMUL), eight sums (VADD), stored back, the row pointer advanced. A
+ * VMUL and a VADD take one cycle each on the Cortex-M4, a VFMA three, so the update, which is
+ * bound by its arithmetic and not by its loads, is a third cheaper than with VFMA for one more
+ * instruction per weight; the forward pass keeps VFMA (one instruction per weight). */
+#define AD7_UPD_ROW(p, c)                                                                        \
     "vldmia " #p ", {s16-s23}\n\t"                                                              \
-    "vldmia " #q ", {s24-s31}\n\t"                                                              \
-    AD7_SGD_PAIR(ca, cb)                                                                         \
-    "vstmia " #p "!, {s16-s23}\n\t"                                                             \
-    "vstmia " #q "!, {s24-s31}\n\t"
+    "vmul.f32 s24, s" #c ", s0\n\t" "vmul.f32 s25, s" #c ", s1\n\t"                             \
+    "vmul.f32 s26, s" #c ", s2\n\t" "vmul.f32 s27, s" #c ", s3\n\t"                             \
+    "vmul.f32 s28, s" #c ", s4\n\t" "vmul.f32 s29, s" #c ", s5\n\t"                             \
+    "vmul.f32 s30, s" #c ", s6\n\t" "vmul.f32 s31, s" #c ", s7\n\t"                             \
+    "vadd.f32 s16, s16, s24\n\t" "vadd.f32 s17, s17, s25\n\t"                                   \
+    "vadd.f32 s18, s18, s26\n\t" "vadd.f32 s19, s19, s27\n\t"                                   \
+    "vadd.f32 s20, s20, s28\n\t" "vadd.f32 s21, s21, s29\n\t"                                   \
+    "vadd.f32 s22, s22, s30\n\t" "vadd.f32 s23, s23, s31\n\t"                                   \
+    "vstmia " #p "!, {s16-s23}\n\t"
 
 /* Row pointers of a block: p(r+1) = p(r) + stride, with the stride (in * 4 bytes) in r2. */
 #define AD7_ROWS4 "add r4, r1, r2\n\t" "add r5, r4, r2\n\t" "add r6, r5, r2\n\t"
@@ -130,9 +128,19 @@ static float ad7_dot_tail(const float *x, const float *w, uint32_t n, float acc)
     return acc;
 }
 
+/* w + c * x with the product rounded, then the sum, as the update's assembly (written as assembly
+ * so that no compiler contracts it into a fused multiply-add). */
+static inline float ad7_mul_add(float c, float x, float w)
+{
+    float product;
+    __asm__("vmul.f32 %0, %1, %2" : "=t"(product) : "t"(c), "t"(x));
+    __asm__("vadd.f32 %0, %0, %1" : "+t"(w) : "t"(product));
+    return w;
+}
+
 static void ad7_axpy_tail(float *w, float c, const float *x, uint32_t n)
 {
-    for (uint32_t i = 0; i < n; ++i) w[i] = ad7_fma(c, x[i], w[i]);
+    for (uint32_t i = 0; i < n; ++i) w[i] = ad7_mul_add(c, x[i], w[i]);
 }
 
 /* ---- forward ------------------------------------------------------------------------- */
@@ -327,10 +335,8 @@ AD7_BLOCK(ad7_sgd8,
           AD7_ROWS8
           "1:\n\t"
           "vldmia r0!, {s0-s7}\n\t"
-          AD7_UPD_PAIR(r1, r4, 8, 9)
-          AD7_UPD_PAIR(r5, r6, 10, 11)
-          AD7_UPD_PAIR(r7, r8, 12, 13)
-          AD7_UPD_PAIR(r9, r10, 14, 15)
+          AD7_UPD_ROW(r1, 8) AD7_UPD_ROW(r4, 9) AD7_UPD_ROW(r5, 10) AD7_UPD_ROW(r6, 11)
+          AD7_UPD_ROW(r7, 12) AD7_UPD_ROW(r8, 13) AD7_UPD_ROW(r9, 14) AD7_UPD_ROW(r10, 15)
           AD7_LOOP_END
           "pop {r4-r11}\n\t")
 
@@ -342,8 +348,7 @@ AD7_BLOCK(ad7_sgd4,
           AD7_ROWS4
           "1:\n\t"
           "vldmia r0!, {s0-s7}\n\t"
-          AD7_UPD_PAIR(r1, r4, 8, 9)
-          AD7_UPD_PAIR(r5, r6, 10, 11)
+          AD7_UPD_ROW(r1, 8) AD7_UPD_ROW(r4, 9) AD7_UPD_ROW(r5, 10) AD7_UPD_ROW(r6, 11)
           AD7_LOOP_END
           "pop {r4-r6}\n\t")
 
@@ -354,7 +359,7 @@ AD7_BLOCK(ad7_sgd2,
           "add r2, r1, r2\n\t"
           "1:\n\t"
           "vldmia r0!, {s0-s7}\n\t"
-          AD7_UPD_PAIR(r1, r2, 8, 9)
+          AD7_UPD_ROW(r1, 8) AD7_UPD_ROW(r2, 9)
           AD7_LOOP_END)
 
 AD7_BLOCK(ad7_sgd1,
@@ -363,13 +368,11 @@ AD7_BLOCK(ad7_sgd1,
           "vnmul.f32 s8, s8, s0\n\t"
           "1:\n\t"
           "vldmia r0!, {s0-s7}\n\t"
-          "vldmia r1, {s16-s23}\n\t"
-          AD7_SGD_ONE(8)
-          "vstmia r1!, {s16-s23}\n\t"
+          AD7_UPD_ROW(r1, 8)
           AD7_LOOP_END)
 
 /* One sample's term for `rows` rows (8, 4, 2 or 1): c[r] = -(lr * dy[r]), then
- * w[r,i] = fmaf(c[r], x[i], w[r,i]) for every i, the first 8 * (in / 8) in assembly. */
+ * w[r,i] = w[r,i] + c[r] * x[i] (two roundings) for every i, the first 8 * (in / 8) in assembly. */
 static void ad7_sgd_rows(float *w, const float *dy, const float *x, uint32_t in, uint32_t rows,
                          float lr)
 {
@@ -389,58 +392,6 @@ static void ad7_sgd_rows(float *w, const float *dy, const float *x, uint32_t in,
             ad7_axpy_tail(w + (size_t)r * in + head, -(lr * dy[r]), x + head, in - head);
 }
 
-/* Two samples at once (b, b+1), four rows: per row and 8 inputs one VLDM of the weights, 8 VFMAs
- * with sample b's coefficient, 8 with sample b+1's, one VSTM, so W moves once per two samples.
- * rowvals = dy of sample b, f = dy of sample b+1 (the four rows' coefficients: s8-s11, s12-s15),
- * e = lr's bits; x of sample b+1 is one stride (in floats, as a row of W) after x of sample b.
- * Weights in s24-s31; consecutive VFMAs still never depend on each other (same weight register
- * 8 instructions apart). */
-#define AD7_UPD_TWICE(p, ca, cb)                                                                 \
-    "vldmia " #p ", {s24-s31}\n\t"                                                              \
-    AD7_FMA(24, ca, 0) AD7_FMA(25, ca, 1) AD7_FMA(26, ca, 2) AD7_FMA(27, ca, 3)                  \
-    AD7_FMA(28, ca, 4) AD7_FMA(29, ca, 5) AD7_FMA(30, ca, 6) AD7_FMA(31, ca, 7)                  \
-    AD7_FMA(24, cb, 16) AD7_FMA(25, cb, 17) AD7_FMA(26, cb, 18) AD7_FMA(27, cb, 19)              \
-    AD7_FMA(28, cb, 20) AD7_FMA(29, cb, 21) AD7_FMA(30, cb, 22) AD7_FMA(31, cb, 23)              \
-    "vstmia " #p "!, {s24-s31}\n\t"
-
-AD7_BLOCK(ad7_sgd4x2,
-          "vmov s0, %[e]\n\t"
-          "vldmia r12, {s8-s11}\n\t"
-          "vldmia %[f], {s12-s15}\n\t"
-          AD7_COEFS2(8, 9) AD7_COEFS2(10, 11) AD7_COEFS2(12, 13) AD7_COEFS2(14, 15)
-          "push {r4-r7}\n\t"
-          AD7_ROWS4
-          "add r7, r0, r2\n\t"
-          "1:\n\t"
-          "vldmia r0!, {s0-s7}\n\t"
-          "vldmia r7!, {s16-s23}\n\t"
-          AD7_UPD_TWICE(r1, 8, 12)
-          AD7_UPD_TWICE(r4, 9, 13)
-          AD7_UPD_TWICE(r5, 10, 14)
-          AD7_UPD_TWICE(r6, 11, 15)
-          AD7_LOOP_END
-          "pop {r4-r7}\n\t")
-
-/* Samples b and b+1 (dy, x: sample b's rows) on four rows: every weight gets sample b's term,
- * then sample b+1's, as the contract orders them. */
-static void ad7_sgd_rows4_x2(float *w, const float *dy, const float *x, uint32_t in, uint32_t out,
-                             float lr)
-{
-    const uint32_t chunks = in >> 3, head = chunks << 3;
-    if (chunks != 0u) {
-        uint32_t lr_bits;
-        memcpy(&lr_bits, &lr, sizeof lr_bits);
-        ad7_sgd4x2(x, w, in, chunks, dy, lr_bits, (uintptr_t)(dy + out));
-    }
-    if (head != in)
-        for (uint32_t r = 0; r < 4u; ++r) {
-            const float c0 = -(lr * dy[r]), c1 = -(lr * dy[out + r]);
-            float *wr = w + (size_t)r * in;
-            for (uint32_t i = head; i < in; ++i)
-                wr[i] = ad7_fma(c1, x[in + i], ad7_fma(c0, x[i], wr[i]));
-        }
-}
-
 /* One sample's terms on rows o .. out-1: blocks of 8, then 4, 2, 1 rows. */
 static void ad7_sgd_sample(float *w, const float *dyb, const float *xb, uint32_t in, uint32_t o,
                            uint32_t out, float lr)
@@ -458,33 +409,17 @@ static void ad7_sgd_sample(float *w, const float *dyb, const float *xb, uint32_t
  * w aliases neither dy nor x. No scratch.
  *
  * Numerics: for b = 0..B-1 in order, c = -(lr * dy[b,o]) (one single-precision multiply, sign
- * flipped) and w[o,i] = fmaf(c, x[b,i], w[o,i]): bit-identical to that C loop.
+ * flipped) and w[o,i] = w[o,i] + c * x[b,i], the product rounded, then the sum (VMUL, VADD):
+ * bit-identical to that C loop compiled without contraction. (The portable kernel fuses the
+ * multiply-add; the two agree to float rounding.)
  *
- * Schedule: one sample: rows in blocks of 8 (then 4, 2, 1) with their coefficients held in
- * s8-s15 (computed by VNMUL, which rounds lr * dy once and negates it: exactly c), x[i..i+7]
+ * Schedule: one sample at a time; rows in blocks of 8 (then 4, 2, 1) with their coefficients held
+ * in s8-s15 (computed by VNMUL, which rounds lr * dy once and negates it: exactly c), x[i..i+7]
  * loaded once per block; inner loop per block and 8 inputs: 1 VLDM of x, then per row VLDM,
- * 8 VFMA, VSTM; SUBS, BNE = 83 instructions for 64 weights. Batch > 1: samples in pairs on
- * blocks of 4 rows, each weight loaded and stored once per pair and given sample b's term, then
- * sample b+1's (2 + 4 x 2 VLDM/VSTM, 64 VFMA, SUBS, BNE = 76 per 64 weight-samples); leftover
- * rows and an odd last sample as single samples, pairs in sample order, so every weight still
- * receives its terms for b = 0, 1, 2, ... in turn.
- *
- * Measured (as for ad_linear_f32): in=784, out=32, B=1: 32767 instructions, 1.306 per weight
- * (portable C 3.3, plain C loop 6.0). Cortex-M4 cycles: the loop is 349 per 64 weights
- * (VLDM/VSTM 17 x 9, VFMA 64 x 3, SUBS 1, taken BNE 3), 5.45 per weight; estimated for the whole
- * call 5.47 (portable 5.6, plain 13.0). Batched, per weight and sample: 260x20, B=16: 1.29
- * instructions, 4.6 cycles; 16x24, B=4: 1.63, 5.3. */
+ * 8 VMUL, 8 VADD, VSTM; SUBS, BNE. Cortex-M4 cycles of the loop: VLDM x 9, per row 9 + 8 + 8 + 9,
+ * SUBS 1, taken BNE 3: 285 per 64 weights (4.45 per weight; 349 with VFMA). */
 void ad_linear_sgd_f32(float *w, const float *dy, const float *x,
                        uint32_t batch, uint32_t in, uint32_t out, float lr)
 {
-    uint32_t b = 0;
-    for (; b + 2u <= batch; b += 2u) {
-        const float *xb = x + (size_t)b * in;
-        const float *dyb = dy + (size_t)b * out;
-        uint32_t o = 0;
-        for (; o + 4u <= out; o += 4u) ad7_sgd_rows4_x2(w + (size_t)o * in, dyb + o, xb, in, out, lr);
-        ad7_sgd_sample(w, dyb, xb, in, o, out, lr);
-        ad7_sgd_sample(w, dyb + out, xb + in, in, o, out, lr);
-    }
-    if (b < batch) ad7_sgd_sample(w, dy + (size_t)b * out, x + (size_t)b * in, in, 0, out, lr);
+    for (uint32_t b = 0; b < batch; ++b) ad7_sgd_sample(w, dy + (size_t)b * out, x + (size_t)b * in, in, 0, out, lr);
 }

@@ -48,7 +48,7 @@ __attribute__((unused)) static void ref_sgd(float *w, const float *dy, const flo
     for (uint32_t b = 0; b < batch; ++b)
         for (uint32_t o = 0; o < out; ++o) {
             const float c = -(lr * dy[b * out + o]);
-            for (uint32_t i = 0; i < in; ++i) w[o * in + i] = fmaf(c, x[b * in + i], w[o * in + i]);
+            for (uint32_t i = 0; i < in; ++i) w[o * in + i] = w[o * in + i] + c * x[b * in + i];
         }
 }
 
@@ -219,7 +219,8 @@ static int check(uint32_t in, uint32_t out, uint32_t batch, int with_bias)
         for (uint32_t i = 0; i < in; ++i) want[i] = gen(cs, ARR_W, o * in + i);
         for (uint32_t b = 0; b < batch; ++b) {
             const float c = -(lr * dy[b * out + o]);
-            for (uint32_t i = 0; i < in; ++i) want[i] = fmaf(c, x[b * in + i], want[i]);
+            /* Product rounded, then the sum: -std=c99 never contracts this into a fused multiply-add. */
+            for (uint32_t i = 0; i < in; ++i) want[i] = want[i] + c * x[b * in + i];
         }
         for (uint32_t i = 0; i < in; ++i)
             if (bits(w[o * in + i]) != bits(want[i])) {
