@@ -272,42 +272,38 @@ float ad_conv2d_backward_weight_element_f32(const float *dy, const float *x,
     ad_conv_tap_outputs(in_w, out_w, stride_w, pad_left, kw, &ow0, &ow1);
     float acc = 0.0f;
     if (oh0 == oh1 || ow0 == ow1) return acc;
-    /* p walks dy[b,oh,ow,f] and q walks x[b,ih,iw,c] over the rectangle, b by b, row by row. They
-     * only ever step onto an element that is summed next, so they never leave the arrays. */
+    /* p, q: the first term of a row in dy[b,oh,ow,f] and x[b,ih,iw,c]; a row's terms are pcol
+     * (qcol) floats apart, its rows prow (qrow) apart, its samples pbatch (qbatch). A pointer only
+     * ever moves onto a term that is summed next, so none leaves its array. */
     const uint32_t rows = oh1 - oh0, cols = ow1 - ow0;
-    const uint32_t pcol = filters, qcol = stride_w * in_c;       /* next output column */
-    /* From the last element of one row to the first of the next row, and of the next sample. */
-    const uint32_t pnext = (out_w - cols + 1u) * filters;
-    const uint32_t qnext = (stride_h * in_w - (cols - 1u) * stride_w) * in_c;
-    const uint32_t pnextb = pnext + (out_h - rows) * out_w * filters;
-    const uint32_t qnextb = qnext + (in_h - rows * stride_h) * in_w * in_c;
-    const float *p = dy + (oh0 * out_w + ow0) * filters + f;
-    const float *q = x + ((oh0 * stride_h + kh - pad_top) * in_w + ow0 * stride_w + kw - pad_left) * in_c + c;
-    uint32_t b = batch;
-    for (;;) {
-        uint32_t r = rows;
-        for (;;) {
-            /* One row, in increasing ow: an odd first column alone, then pairs. */
-            uint32_t pairs = cols >> 1;
-            if (cols & 1u) {
-                acc = AD_FMA(*p, *q, acc);
-                if (pairs) { p += pcol; q += qcol; }
-            }
-            while (pairs) {
-                const float *p1 = p + pcol, *q1 = q + qcol;
-                acc = AD_FMA(*p, *q, acc);
+    const uint32_t pcol = filters, qcol = stride_w * in_c;
+    const uint32_t prow = out_w * filters, qrow = stride_h * in_w * in_c;
+    const uint32_t pbatch = out_h * prow, qbatch = in_h * in_w * in_c;
+    const float *pb = dy + (oh0 * out_w + ow0) * filters + f;
+    const float *qb = x + ((oh0 * stride_h + kh - pad_top) * in_w + ow0 * stride_w + kw - pad_left) * in_c + c;
+    for (uint32_t b = batch;;) {
+        const float *p = pb, *q = qb;
+        for (uint32_t r = rows;;) {
+            /* One row in increasing ow: pairs of terms, then an odd last one. */
+            const float *pp = p, *qq = q;
+            uint32_t m = cols;
+            while (m >= 2u) {
+                const float *p1 = pp + pcol, *q1 = qq + qcol;
+                acc = AD_FMA(*pp, *qq, acc);
                 acc = AD_FMA(*p1, *q1, acc);
-                if (--pairs == 0) { p = p1; q = q1; break; }
-                p = p1 + pcol;
-                q = q1 + qcol;
+                m -= 2u;
+                if (m == 0u) break;
+                pp = p1 + pcol;
+                qq = q1 + qcol;
             }
-            if (--r == 0) break;
-            p += pnext;
-            q += qnext;
+            if (m) acc = AD_FMA(*pp, *qq, acc);
+            if (--r == 0u) break;
+            p += prow;
+            q += qrow;
         }
-        if (--b == 0) break;
-        p += pnextb;
-        q += qnextb;
+        if (--b == 0u) break;
+        pb += pbatch;
+        qb += qbatch;
     }
     return acc;
 }

@@ -48,6 +48,19 @@ void ad_maxpool2d_f32(const float *x, float *y,
             for (uint32_t ow = 0; ow < out_w; ++ow) {
                 const float *xw = xr + (size_t)ow * stride_w * channels;
                 float *yp = yr + (size_t)ow * channels;
+                if (k_h == 2u && k_w == 2u) {
+                    /* The common 2x2 window: four channel runs side by side, no tap loop. */
+                    const float *p0 = xw, *p1 = xw + channels, *p2 = xw + row, *p3 = p2 + channels;
+                    for (uint32_t c = 0; c < channels; ++c) {
+                        float m = p0[c];
+                        const float v1 = p1[c], v2 = p2[c], v3 = p3[c];
+                        m = v1 > m ? v1 : m;
+                        m = v2 > m ? v2 : m;
+                        m = v3 > m ? v3 : m;
+                        yp[c] = m;
+                    }
+                    continue;
+                }
                 for (uint32_t c = 0; c < channels; ++c) {
                     float m = xw[c];
                     for (uint32_t kh = 0; kh < k_h; ++kh) {
@@ -81,6 +94,19 @@ void ad_maxpool2d_backward_f32(const float *dy, const float *x, float *dx,
             for (uint32_t ow = 0; ow < out_w; ++ow) {
                 const float *xw = xr + (size_t)ow * stride_w * channels;
                 const float *dyp = dyr + (size_t)ow * channels;
+                if (k_h == 2u && k_w == 2u) {
+                    /* The common 2x2 window: the first maximum of four values, without a tap loop. */
+                    const float *p0 = xw, *p1 = xw + channels, *p2 = xw + row, *p3 = p2 + channels;
+                    for (uint32_t c = 0; c < channels; ++c) {
+                        const float *best = p0 + c;
+                        float m = *best;
+                        if (p1[c] > m) { best = p1 + c; m = *best; }
+                        if (p2[c] > m) { best = p2 + c; m = *best; }
+                        if (p3[c] > m) best = p3 + c;
+                        dx[best - x] += dyp[c];
+                    }
+                    continue;
+                }
                 for (uint32_t c = 0; c < channels; ++c)
                     dx[ad_pool_argmax(xw + c, k_h, k_w, row, channels) - x] += dyp[c];
             }
