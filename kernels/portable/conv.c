@@ -38,38 +38,43 @@ static void ad_conv_taps(uint32_t o, uint32_t stride, uint32_t pad, uint32_t in,
 
 /* One output position (y0), or two horizontally adjacent ones with the same tap ranges (y0 and
  * y1 = y0 + filters, their inputs x1 = x0 + xnext), of every filter. x0 and w0 point at the first
- * valid tap (kernel row kh0, column kw0); each of the `rows` kernel rows is a run of n contiguous
- * floats in x and in w. Filters go in fours: one weight load feeds both positions and one input
- * load feeds four filters, so a pair costs 6 loads per 8 fused multiply-adds. */
+ * valid tap (kernel row kh0, column kw0); each of the `rows` valid kernel rows is a run of n
+ * contiguous floats in x (rows xrow apart) and in w (rows wrow apart, filters fstride apart).
+ * Filters go in fours: one weight load feeds both positions and one input load feeds four
+ * filters, so a pair costs 6 loads per 8 fused multiply-adds. The pointers run on from one kernel
+ * row to the next (only the gap to the next row is added), and stop on the last tap. */
 static void ad_conv_fwd_block(const float *x0, size_t xnext, const float *w0, const float *bias,
                               float *y0, int two, uint32_t filters, uint32_t rows, uint32_t n,
                               size_t xrow, size_t wrow, size_t fstride)
 {
+    const size_t xskip = xrow - n, wskip = wrow - n; /* end of one kernel row to the next */
     uint32_t f = 0;
     if (two) {
         for (; f + 4u <= filters; f += 4u) {
             float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
             if (bias) { a0 = bias[f]; a1 = bias[f + 1u]; a2 = bias[f + 2u]; a3 = bias[f + 3u]; }
             float c0 = a0, c1 = a1, c2 = a2, c3 = a3;
-            for (uint32_t r = 0; r < rows; ++r) {
-                const float *xa = x0 + r * xrow, *xb = xa + xnext;
-                const float *wa = w0 + f * fstride + r * wrow;
-                const float *wb = wa + fstride, *wc = wb + fstride, *wd = wc + fstride;
+            const float *xa = x0, *xb = x0 + xnext;
+            const float *wa = w0 + f * fstride, *wb = wa + fstride, *wc = wb + fstride, *wd = wc + fstride;
+            for (uint32_t r = rows;;) {
                 for (uint32_t j = 0; j < n; ++j) {
-                    const float u = xa[j], v = xb[j];
-                    float t = wa[j];
+                    const float u = *xa++, v = *xb++;
+                    float t = *wa++;
                     a0 = AD_FMA(u, t, a0);
                     c0 = AD_FMA(v, t, c0);
-                    t = wb[j];
+                    t = *wb++;
                     a1 = AD_FMA(u, t, a1);
                     c1 = AD_FMA(v, t, c1);
-                    t = wc[j];
+                    t = *wc++;
                     a2 = AD_FMA(u, t, a2);
                     c2 = AD_FMA(v, t, c2);
-                    t = wd[j];
+                    t = *wd++;
                     a3 = AD_FMA(u, t, a3);
                     c3 = AD_FMA(v, t, c3);
                 }
+                if (--r == 0u) break;
+                xa += xskip; xb += xskip;
+                wa += wskip; wb += wskip; wc += wskip; wd += wskip;
             }
             y0[f] = a0; y0[f + 1u] = a1; y0[f + 2u] = a2; y0[f + 3u] = a3;
             y0[filters + f] = c0; y0[filters + f + 1u] = c1; y0[filters + f + 2u] = c2; y0[filters + f + 3u] = c3;
@@ -91,16 +96,19 @@ static void ad_conv_fwd_block(const float *x0, size_t xnext, const float *w0, co
     for (; f + 4u <= filters; f += 4u) {
         float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
         if (bias) { a0 = bias[f]; a1 = bias[f + 1u]; a2 = bias[f + 2u]; a3 = bias[f + 3u]; }
-        for (uint32_t r = 0; r < rows; ++r) {
-            const float *xa = x0 + r * xrow, *wa = w0 + f * fstride + r * wrow;
-            const float *wb = wa + fstride, *wc = wb + fstride, *wd = wc + fstride;
+        const float *xa = x0;
+        const float *wa = w0 + f * fstride, *wb = wa + fstride, *wc = wb + fstride, *wd = wc + fstride;
+        for (uint32_t r = rows;;) {
             for (uint32_t j = 0; j < n; ++j) {
-                const float u = xa[j];
-                a0 = AD_FMA(u, wa[j], a0);
-                a1 = AD_FMA(u, wb[j], a1);
-                a2 = AD_FMA(u, wc[j], a2);
-                a3 = AD_FMA(u, wd[j], a3);
+                const float u = *xa++;
+                a0 = AD_FMA(u, *wa++, a0);
+                a1 = AD_FMA(u, *wb++, a1);
+                a2 = AD_FMA(u, *wc++, a2);
+                a3 = AD_FMA(u, *wd++, a3);
             }
+            if (--r == 0u) break;
+            xa += xskip;
+            wa += wskip; wb += wskip; wc += wskip; wd += wskip;
         }
         y0[f] = a0; y0[f + 1u] = a1; y0[f + 2u] = a2; y0[f + 3u] = a3;
     }
@@ -116,10 +124,11 @@ static void ad_conv_fwd_block(const float *x0, size_t xnext, const float *w0, co
 
 /* y[b,oh,ow,f] = bias[f] + sum_{kh,kw,c} x[b,ih,iw,c] * w[f,kh,kw,c]   (bias may be NULL)
  * x [B,in_h,in_w,in_c], w [filters,k_h,k_w,in_c], y [B,out_h,out_w,filters]; scratch: none.
- * Per output row the kernel-row range, per output column the kernel-column range (ad_conv_taps);
- * two neighbouring columns with the same ranges (every interior pair) go to ad_conv_fwd_block
- * together, so each weight is loaded once for both. Each sum still starts at the bias and adds
- * the taps in (kh, kw, c) order. */
+ * Per output row the kernel-row range (ad_conv_taps). The columns [lo, hi) whose window lies
+ * wholly inside the input along w (found once per call) go to ad_conv_fwd_block in pairs, with
+ * runs of k_w*in_c floats; the edge columns and an odd one left over go one by one with their
+ * own kernel-column range. Each sum still starts at the bias and adds the taps in (kh, kw, c)
+ * order. */
 void ad_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
                    uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
                    uint32_t out_h, uint32_t out_w, uint32_t filters,
@@ -130,36 +139,92 @@ void ad_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
     const size_t wrow = (size_t)k_w * in_c;           /* one kernel row of one filter */
     const size_t xrow = (size_t)in_w * in_c;          /* one input row */
     const size_t xnext = (size_t)stride_w * in_c;     /* the next output column, in x */
-    for (uint32_t b = 0; b < batch; ++b) {
-        const float *xb = x + (size_t)b * in_h * xrow;
+    /* Interior columns: ow*stride_w >= pad_left and ow*stride_w + k_w <= in_w + pad_left. */
+    uint32_t lo = (pad_left + stride_w - 1u) / stride_w;
+    uint32_t hi = in_w + pad_left >= k_w ? (in_w + pad_left - k_w) / stride_w + 1u : 0u;
+    if (hi > out_w) hi = out_w;
+    if (lo > hi) lo = hi;
+    for (uint32_t b = 0; b < batch; ++b)
         for (uint32_t oh = 0; oh < out_h; ++oh) {
             uint32_t kh0, kh1;
             ad_conv_taps(oh, stride_h, pad_top, in_h, k_h, &kh0, &kh1);
             float *yr = y + ((size_t)b * out_h + oh) * out_w * filters;
-            uint32_t kw0, kw1;
-            ad_conv_taps(0, stride_w, pad_left, in_w, k_w, &kw0, &kw1);
+            if (kh0 == kh1) { /* the whole output row reads padding only */
+                for (uint32_t i = 0; i < out_w * filters; ++i) yr[i] = bias ? bias[i % filters] : 0.0f;
+                continue;
+            }
+            const uint32_t rows = kh1 - kh0;
+            const float *xr = x + ((size_t)b * in_h + (oh * stride_h + kh0 - pad_top)) * xrow; /* input row kh0 */
+            const float *wr = w + (size_t)kh0 * wrow;
             for (uint32_t ow = 0; ow < out_w;) {
                 float *yp = yr + (size_t)ow * filters;
-                /* Pair this column with the next when their tap ranges agree. */
-                uint32_t nw0 = 0, nw1 = 0;
-                if (ow + 1u < out_w) ad_conv_taps(ow + 1u, stride_w, pad_left, in_w, k_w, &nw0, &nw1);
-                const int two = ow + 1u < out_w && nw0 == kw0 && nw1 == kw1;
-                if (kh0 == kh1 || kw0 == kw1) { /* the window lies wholly in the padding */
+                if (ow >= lo && ow + 1u < hi) {
+                    ad_conv_fwd_block(xr + (size_t)(ow * stride_w - pad_left) * in_c, xnext, wr, bias, yp, 1,
+                                      filters, rows, k_w * in_c, xrow, wrow, fstride);
+                    ow += 2u;
+                    continue;
+                }
+                uint32_t kw0, kw1;
+                ad_conv_taps(ow, stride_w, pad_left, in_w, k_w, &kw0, &kw1);
+                if (kw0 == kw1) { /* the window lies wholly in the padding */
                     for (uint32_t f = 0; f < filters; ++f) yp[f] = bias ? bias[f] : 0.0f;
                 } else {
-                    ad_conv_fwd_block(xb + (size_t)(oh * stride_h + kh0 - pad_top) * xrow
-                                         + (size_t)(ow * stride_w + kw0 - pad_left) * in_c,
-                                      xnext, w + (size_t)kh0 * wrow + (size_t)kw0 * in_c, bias, yp, two,
-                                      filters, kh1 - kh0, (kw1 - kw0) * in_c, xrow, wrow, fstride);
-                    if (two) {
-                        ow += 2u;
-                        if (ow < out_w) ad_conv_taps(ow, stride_w, pad_left, in_w, k_w, &kw0, &kw1);
-                        continue;
-                    }
+                    ad_conv_fwd_block(xr + (size_t)(ow * stride_w + kw0 - pad_left) * in_c, xnext,
+                                      wr + (size_t)kw0 * in_c, bias, yp, 0,
+                                      filters, rows, (kw1 - kw0) * in_c, xrow, wrow, fstride);
                 }
                 ++ow;
-                kw0 = nw0;
-                kw1 = nw1;
+            }
+        }
+}
+
+/* Adds dy * w of one output position (dy0, its input window at dx0), or of two horizontally
+ * adjacent ones with the same tap ranges (dy0 and dy0 + filters, windows at dx0 and
+ * dx0 + xnext), into dx. dx0 and w0 point at the first valid tap; each of the `rows` valid kernel
+ * rows is a run of n contiguous floats in dx (rows xrow apart) and in w (rows wrow apart, filters
+ * fstride apart). Filters go in fours with their dy values in registers: per tap, one dx
+ * load/store per position and one load per weight, shared by both positions. The two windows may
+ * overlap; every dx element is read after the previous update of it is stored, so it still gets
+ * every term once. */
+static void ad_conv_dx_block(float *dx0, size_t xnext, const float *w0, const float *dy0, int two,
+                             uint32_t filters, uint32_t rows, uint32_t n,
+                             size_t xrow, size_t wrow, size_t fstride)
+{
+    uint32_t f = 0;
+    for (; f + 4u <= filters; f += 4u) {
+        const float d0 = dy0[f], d1 = dy0[f + 1u], d2 = dy0[f + 2u], d3 = dy0[f + 3u];
+        if (two) {
+            const float e0 = dy0[filters + f], e1 = dy0[filters + f + 1u];
+            const float e2 = dy0[filters + f + 2u], e3 = dy0[filters + f + 3u];
+            for (uint32_t r = 0; r < rows; ++r) {
+                float *da = dx0 + r * xrow, *db = da + xnext;
+                const float *wa = w0 + f * fstride + r * wrow;
+                const float *wb = wa + fstride, *wc = wb + fstride, *wd = wc + fstride;
+                for (uint32_t j = 0; j < n; ++j) {
+                    const float ta = wa[j], tb = wb[j], tc = wc[j], td = wd[j];
+                    da[j] = AD_FMA(d3, td, AD_FMA(d2, tc, AD_FMA(d1, tb, AD_FMA(d0, ta, da[j]))));
+                    db[j] = AD_FMA(e3, td, AD_FMA(e2, tc, AD_FMA(e1, tb, AD_FMA(e0, ta, db[j]))));
+                }
+            }
+        } else {
+            for (uint32_t r = 0; r < rows; ++r) {
+                float *da = dx0 + r * xrow;
+                const float *wa = w0 + f * fstride + r * wrow;
+                const float *wb = wa + fstride, *wc = wb + fstride, *wd = wc + fstride;
+                for (uint32_t j = 0; j < n; ++j)
+                    da[j] = AD_FMA(d3, wd[j], AD_FMA(d2, wc[j], AD_FMA(d1, wb[j], AD_FMA(d0, wa[j], da[j]))));
+            }
+        }
+    }
+    for (; f < filters; ++f) {
+        const float d = dy0[f], e = two ? dy0[filters + f] : 0.0f;
+        for (uint32_t r = 0; r < rows; ++r) {
+            float *da = dx0 + r * xrow;
+            const float *wa = w0 + f * fstride + r * wrow;
+            for (uint32_t j = 0; j < n; ++j) da[j] = AD_FMA(d, wa[j], da[j]);
+            if (two) {
+                float *db = da + xnext;
+                for (uint32_t j = 0; j < n; ++j) db[j] = AD_FMA(e, wa[j], db[j]);
             }
         }
     }
@@ -169,10 +234,9 @@ void ad_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
  * dy[b,oh,ow,f] * w[f,kh,kw,c].  dy [B,out_h,out_w,filters], w [filters,k_h,k_w,in_c],
  * dx [B,in_h,in_w,in_c]; scratch: none.
  * Scatter form: dx is cleared, then every output position adds dy * w into the input window it
- * read, over exactly the taps the forward pass used (same tap ranges), so no division or modulo
- * by the stride is needed anywhere. Filters go in fours: four dy values sit in registers while
- * one run of dx is read, gets four fused multiply-adds and is written back. Every dx element
- * receives the same terms as the gather form, in another order. */
+ * read, over exactly the taps the forward pass used (same tap ranges, same interior columns
+ * [lo, hi) taken in pairs), so no division or modulo by the stride is needed per tap. Every dx
+ * element receives the same terms as the gather form, in another order. */
 void ad_conv2d_backward_input_f32(const float *dy, const float *w, float *dx,
                                   uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
                                   uint32_t out_h, uint32_t out_w, uint32_t filters,
@@ -182,44 +246,37 @@ void ad_conv2d_backward_input_f32(const float *dy, const float *w, float *dx,
     const size_t fstride = (size_t)k_h * k_w * in_c;
     const size_t wrow = (size_t)k_w * in_c;
     const size_t xrow = (size_t)in_w * in_c;
+    const size_t xnext = (size_t)stride_w * in_c;
+    uint32_t lo = (pad_left + stride_w - 1u) / stride_w;
+    uint32_t hi = in_w + pad_left >= k_w ? (in_w + pad_left - k_w) / stride_w + 1u : 0u;
+    if (hi > out_w) hi = out_w;
+    if (lo > hi) lo = hi;
     memset(dx, 0, (size_t)batch * in_h * xrow * sizeof(float));
-    for (uint32_t b = 0; b < batch; ++b) {
-        float *dxb = dx + (size_t)b * in_h * xrow;
+    for (uint32_t b = 0; b < batch; ++b)
         for (uint32_t oh = 0; oh < out_h; ++oh) {
             uint32_t kh0, kh1;
             ad_conv_taps(oh, stride_h, pad_top, in_h, k_h, &kh0, &kh1);
             if (kh0 == kh1) continue;
-            for (uint32_t ow = 0; ow < out_w; ++ow) {
+            const uint32_t rows = kh1 - kh0;
+            float *dxr = dx + ((size_t)b * in_h + (oh * stride_h + kh0 - pad_top)) * xrow; /* input row kh0 */
+            const float *wr = w + (size_t)kh0 * wrow;
+            const float *dyr = dy + ((size_t)b * out_h + oh) * out_w * filters;
+            for (uint32_t ow = 0; ow < out_w;) {
+                if (ow >= lo && ow + 1u < hi) {
+                    ad_conv_dx_block(dxr + (size_t)(ow * stride_w - pad_left) * in_c, xnext, wr,
+                                     dyr + (size_t)ow * filters, 1, filters, rows, k_w * in_c, xrow, wrow, fstride);
+                    ow += 2u;
+                    continue;
+                }
                 uint32_t kw0, kw1;
                 ad_conv_taps(ow, stride_w, pad_left, in_w, k_w, &kw0, &kw1);
-                if (kw0 == kw1) continue;
-                const float *dyp = dy + (((size_t)b * out_h + oh) * out_w + ow) * filters;
-                const uint32_t rows = kh1 - kh0, n = (kw1 - kw0) * in_c;
-                float *dxs = dxb + (size_t)(oh * stride_h + kh0 - pad_top) * xrow
-                                 + (size_t)(ow * stride_w + kw0 - pad_left) * in_c;
-                const float *ws = w + (size_t)kh0 * wrow + (size_t)kw0 * in_c;
-                uint32_t f = 0;
-                for (; f + 4u <= filters; f += 4u) {
-                    const float d0 = dyp[f], d1 = dyp[f + 1u], d2 = dyp[f + 2u], d3 = dyp[f + 3u];
-                    for (uint32_t r = 0; r < rows; ++r) {
-                        float *dr = dxs + r * xrow;
-                        const float *w0 = ws + f * fstride + r * wrow;
-                        const float *w1 = w0 + fstride, *w2 = w1 + fstride, *w3 = w2 + fstride;
-                        for (uint32_t j = 0; j < n; ++j)
-                            dr[j] = AD_FMA(d3, w3[j], AD_FMA(d2, w2[j], AD_FMA(d1, w1[j], AD_FMA(d0, w0[j], dr[j]))));
-                    }
-                }
-                for (; f < filters; ++f) {
-                    const float d = dyp[f];
-                    for (uint32_t r = 0; r < rows; ++r) {
-                        float *dr = dxs + r * xrow;
-                        const float *wr = ws + f * fstride + r * wrow;
-                        for (uint32_t j = 0; j < n; ++j) dr[j] = AD_FMA(d, wr[j], dr[j]);
-                    }
-                }
+                if (kw0 != kw1)
+                    ad_conv_dx_block(dxr + (size_t)(ow * stride_w + kw0 - pad_left) * in_c, xnext,
+                                     wr + (size_t)kw0 * in_c, dyr + (size_t)ow * filters, 0,
+                                     filters, rows, (kw1 - kw0) * in_c, xrow, wrow, fstride);
+                ++ow;
             }
         }
-    }
 }
 
 /* The output positions [*begin, *end) along one axis whose tap `tap` lands inside the input:
