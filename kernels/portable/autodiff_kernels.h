@@ -97,33 +97,6 @@ void ad_mul_broadcast_f32(const float *x, const float *y, float *z, uint32_t ran
 void ad_div_broadcast_f32(const float *x, const float *y, float *z, uint32_t rank, const uint32_t *dims,
                           const uint32_t *x_strides, const uint32_t *y_strides);
 
-/* ---- activations.c: element-wise activations and their derivatives ------------------- */
-
-/* y[i] = 1 / (1 + exp(-x[i])), i < n. May run in place. */
-void ad_sigmoid_f32(const float *x, float *y, uint32_t n);
-
-/* dx[i] = dy[i] * y[i] * (1 - y[i]), from the forward output y. May run in place on dy. */
-void ad_sigmoid_backward_f32(const float *dy, const float *y, float *dx, uint32_t n);
-
-/* y[i] = max(x[i], 0), i < n. May run in place. */
-void ad_relu_f32(const float *x, float *y, uint32_t n);
-
-/* dx[i] = dy[i] * (y[i] > 0 ? 1 : 0), from the forward output y. May run in place on dy. */
-void ad_relu_backward_f32(const float *dy, const float *y, float *dx, uint32_t n);
-
-/* y[i] = x[i] > 0 ? x[i] : slope * x[i], i < n. May run in place. */
-void ad_leaky_relu_f32(const float *x, float *y, uint32_t n, float slope);
-
-/* dx[i] = dy[i] * (saved[i] > 0 ? 1 : slope). saved is the forward output when slope >= 0 (same
- * sign as the input), the forward input otherwise. May run in place on dy. */
-void ad_leaky_relu_backward_f32(const float *dy, const float *saved, float *dx, uint32_t n, float slope);
-
-/* y[i] = tanh(x[i]), i < n. May run in place. */
-void ad_tanh_f32(const float *x, float *y, uint32_t n);
-
-/* dx[i] = dy[i] * (1 - y[i]^2), from the forward output y. May run in place on dy. */
-void ad_tanh_backward_f32(const float *dy, const float *y, float *dx, uint32_t n);
-
 /* ---- softmax.c: softmax and log-softmax along one axis ------------------------------ */
 
 /* These normalise along the middle axis of a tensor viewed as [outer, n, inner]: element
@@ -295,29 +268,6 @@ void ad_dropout_f32(const float *x, float *y, uint32_t n, uint32_t seed, uint32_
 /* dx = dy through the same mask (recomputed from seed, step, i) and scale. May run in place. */
 void ad_dropout_backward_f32(const float *dy, float *dx, uint32_t n, uint32_t seed, uint32_t step,
                              uint32_t threshold, float scale);
-
-/* ---- math.c: element-wise math functions and their derivatives ----------------------- */
-
-/* y[i] = -x[i], exp(x[i]), log(x[i]), sqrt(x[i]), sin(x[i]), cos(x[i]), i < n. May run in place. */
-void ad_neg_f32(const float *x, float *y, uint32_t n);
-void ad_exp_f32(const float *x, float *y, uint32_t n);
-void ad_log_f32(const float *x, float *y, uint32_t n);
-void ad_sqrt_f32(const float *x, float *y, uint32_t n);
-void ad_sin_f32(const float *x, float *y, uint32_t n);
-void ad_cos_f32(const float *x, float *y, uint32_t n);
-
-/* y[i] = powf(x[i], p) for a constant exponent p. May run in place. */
-void ad_pow_f32(const float *x, float *y, uint32_t n, float p);
-
-/* Backward kernels, dx[i] = dy[i] * f'(...), i < n; each may run in place on dy (dx == dy).
- * exp: dy * y (forward output);  log: dy * (1 / x);  sqrt: dy * (0.5 / y) (forward output);
- * sin: dy * cos(x);  cos: dy * -sin(x);  pow: dy * (p * x^(p - 1)). (neg's gradient is ad_neg_f32.) */
-void ad_exp_backward_f32(const float *dy, const float *y, float *dx, uint32_t n);
-void ad_log_backward_f32(const float *dy, const float *x, float *dx, uint32_t n);
-void ad_sqrt_backward_f32(const float *dy, const float *y, float *dx, uint32_t n);
-void ad_sin_backward_f32(const float *dy, const float *x, float *dx, uint32_t n);
-void ad_cos_backward_f32(const float *dy, const float *x, float *dx, uint32_t n);
-void ad_pow_backward_f32(const float *dy, const float *x, float *dx, uint32_t n, float p);
 
 /* ---- broadcast.c: broadcasting to a shape and its adjoint ---------------------------- */
 

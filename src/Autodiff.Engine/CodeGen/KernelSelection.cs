@@ -34,7 +34,7 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
     public string? Of(string family) => Families.TryGetValue(family, out var choice) ? choice : null;
 
     public static IReadOnlyList<string> FamiliesOf(MemoryPlan plan) =>
-        plan.Steps.SelectMany(s => s.Nodes).Select(n => n.Op.KernelFamily).Distinct().Order(StringComparer.Ordinal).ToArray();
+        plan.Steps.SelectMany(s => s.Nodes).Select(n => n.Op.KernelFamily).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>
     /// The kernels folder of the installed SDK or of the repository: the first <c>kernels/</c> holding

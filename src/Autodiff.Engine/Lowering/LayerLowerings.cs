@@ -10,31 +10,23 @@ namespace Autodiff.Engine.Lowering;
 /// </summary>
 internal static class LayerLowerings
 {
-    public static readonly IReadOnlyDictionary<string, Func<LayerContext, Tensor>> ByKeyword =
-        new Dictionary<string, Func<LayerContext, Tensor>>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, Func<LayerContext, Tensor>> ByKeyword = Build();
+
+    private static Dictionary<string, Func<LayerContext, Tensor>> Build()
+    {
+        var lowerings = new Dictionary<string, Func<LayerContext, Tensor>>(StringComparer.Ordinal)
         {
             ["linear"] = Linear,
             ["conv2d"] = Conv2d,
             ["maxpool2d"] = c => Pool(c, max: true),
             ["avgpool2d"] = c => Pool(c, max: false),
             ["dropout"] = c => c.Builder.Dropout(c.X, c.Args.Float("p", 0.5, c.Diagnostics), DropoutSeed(c)),
-            ["relu"] = c => c.Builder.Relu(c.X),
-            ["leaky_relu"] = c => c.Builder.LeakyRelu(c.X, (float)c.Args.Float("slope", 0.01, c.Diagnostics)),
-            ["sigmoid"] = c => c.Builder.Sigmoid(c.X),
-            ["tanh"] = c => c.Builder.Tanh(c.X),
             ["softmax"] = c => c.Builder.Softmax(c.X, FullAxis(c, c.Args.Int("axis", -1, c.Diagnostics))),
             ["log_softmax"] = c => c.Builder.LogSoftmax(c.X, FullAxis(c, c.Args.Int("axis", -1, c.Diagnostics))),
             ["add"] = c => c.Builder.Add(c.Operands[0], c.Operands[1]),
             ["sub"] = c => c.Builder.Sub(c.Operands[0], c.Operands[1]),
             ["mul"] = c => c.Builder.Mul(c.Operands[0], c.Operands[1]),
             ["div"] = c => c.Builder.Div(c.Operands[0], c.Operands[1]),
-            ["neg"] = c => c.Builder.Apply(new NegOp(), c.X),
-            ["exp"] = c => c.Builder.Apply(new ExpOp(), c.X),
-            ["log"] = c => c.Builder.Apply(new LogOp(), c.X),
-            ["sqrt"] = c => c.Builder.Apply(new SqrtOp(), c.X),
-            ["sin"] = c => c.Builder.Apply(new SinOp(), c.X),
-            ["cos"] = c => c.Builder.Apply(new CosOp(), c.X),
-            ["pow"] = c => c.Builder.Apply(new PowOp((float)c.Args.Float("exponent", 1, c.Diagnostics)), c.X),
             ["matmul"] = c => c.Builder.MatMul(c.Operands[0], c.Operands[1]),
             ["transpose"] = c => c.Builder.Transpose(c.X, [0, .. PerSampleAxes(c, PerSampleList(c, "perm") ?? DefaultPermutation(c))]),
             ["sum"] = c => c.Builder.Sum(c.X, ReducedAxes(c), KeepDims(c)),
@@ -46,6 +38,11 @@ internal static class LayerLowerings
             ["squeeze"] = c => c.Builder.Squeeze(c.X, PerSampleList(c, "axes") is { } axes ? PerSampleAxes(c, axes) : []),
             ["unsqueeze"] = c => c.Builder.Unsqueeze(c.X, PerSampleAxes(c, PerSampleList(c, "axes") ?? [], outputRankGrowth: PerSampleList(c, "axes")?.Count ?? 0)),
         };
+        // Activations and math functions configure themselves from their arguments.
+        foreach (var (keyword, function) in ElementwiseFunctions.ByKeyword)
+            lowerings[keyword] = c => c.Builder.Apply(function.Configure(c.Args, c.Diagnostics), c.X);
+        return lowerings;
+    }
 
     private static IReadOnlyList<int>? PerSampleList(LayerContext c, string name) =>
         c.Args.Has(name) ? c.Args.IntList(name, c.Diagnostics, allowScalar: true) : null;

@@ -72,14 +72,12 @@ public static class LayerCatalog
             new("flatten", 1, false, []),
             new("reshape", 1, false, [new("shape", ArgKind.ReshapeShape, Required: true)]),
             new("dropout", 1, false, [new("p", ArgKind.Probability, Default: "0.5")]),
-            new("pow", 1, false, [new("exponent", ArgKind.Float, Required: true)]),
             // perm omitted: reverse the per-sample dimensions (numpy's default).
             new("transpose", 1, false, [new("perm", ArgKind.Permutation)]),
             new("broadcast", 1, false, [new("shape", ArgKind.Shape, Required: true)]),
             // axes omitted: every size-1 per-sample dimension.
             new("squeeze", 1, false, [new("axes", ArgKind.Axes)]),
             new("unsqueeze", 1, false, [new("axes", ArgKind.Axes, Required: true)]),
-            new("leaky_relu", 1, false, [new("slope", ArgKind.Float, Default: "0.01")]),
             new("softmax", 1, false, [new("axis", ArgKind.Int, Default: "-1")]),
             new("log_softmax", 1, false, [new("axis", ArgKind.Int, Default: "-1")]),
         };
@@ -88,8 +86,9 @@ public static class LayerCatalog
             kinds.Add(new(reduce, 1, false, [new("axes", ArgKind.Axes), new("keepdims", ArgKind.Bool, Default: "false")]));
         foreach (var binary in new[] { "add", "sub", "mul", "div", "matmul" })
             kinds.Add(new(binary, 2, false, []));
-        foreach (var unary in new[] { "neg", "exp", "log", "sqrt", "sin", "cos", "relu", "sigmoid", "tanh" })
-            kinds.Add(new(unary, 1, false, []));
+        // Activations and math functions: each op declares its own keyword and arguments.
+        foreach (var function in Ops.ElementwiseFunctions.ByKeyword.Values)
+            kinds.Add(new(function.Keyword, 1, false, function.Arguments));
         return kinds.ToDictionary(k => k.Keyword, StringComparer.Ordinal);
     }
 

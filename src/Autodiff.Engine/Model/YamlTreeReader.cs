@@ -117,6 +117,7 @@ internal static class YamlTreeReader
         }
 
         var current = parser.Current!;
+        var previous = state.LastMark;
         state.LastMark = current.Start;
         if (current is AnchorAlias alias)
         {
@@ -186,8 +187,11 @@ internal static class YamlTreeReader
             }
 
             default:
-                // The parser only yields node events here; anything else is a parser contract change.
-                throw new InvalidOperationException($"unexpected YAML event {current.GetType().Name}");
+                // A node was due but the structure ended (e.g. a line starting with ': ' where a
+                // sequence item should be): YamlDotNet reports that as an event, not an exception.
+                state.Diags.Error(ModelDiagnosticCodes.YamlSyntax,
+                    "YAML syntax error: a value is missing after this (a line starting with ':', an empty key?)", state.At(previous));
+                return null;
         }
     }
 

@@ -19,9 +19,10 @@ public abstract class Op
 
     /// <summary>
     /// The C kernel family (a file <c>kernels/&lt;impl&gt;/&lt;family&gt;.c</c>) implementing this op;
-    /// kernel selection swaps whole families between portable and CMSIS implementations.
+    /// kernel selection swaps whole families between implementations. Null for ops the generated
+    /// code computes inline, with no kernel.
     /// </summary>
-    public virtual string KernelFamily => Name;
+    public virtual string? KernelFamily => Name;
 
     /// <summary>The output shape for these input shapes, or null with a reason.</summary>
     public abstract Shape? InferShape(IReadOnlyList<Shape> inputs, out string? error);
@@ -37,7 +38,7 @@ public abstract class Op
     public virtual IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
         throw new InvalidOperationException($"op '{Name}' has no backward rule");
 
-    /// <summary>Writes the C statements that compute this node with kernels of <see cref="KernelFamily"/>.</summary>
+    /// <summary>Writes the C statements that compute this node (calls into <see cref="KernelFamily"/>, or inline loops).</summary>
     public abstract void Emit(IKernelCallWriter c);
 
     /// <summary>

@@ -1,33 +1,26 @@
-using System.Numerics;
 using Autodiff.Engine.Graph;
 
 namespace Autodiff.Engine.Ops;
 
-// Logistic sigmoid, y = 1 / (1 + e^-x), evaluated without overflow for large |x|.
-// Kernels: kernels/*/activations.c.
-
-public sealed class SigmoidOp : UnaryElementwiseOp
+/// <summary>sigmoid: y = 1 / (1 + e^−x), split on the sign so the exponential never overflows; y′ = y(1 − y).</summary>
+public sealed class SigmoidOp : ElementwiseFunction
 {
-    public override string Name => "sigmoid";
-    public override string KernelFamily => "activations";
+    public override string Keyword => "sigmoid";
+    public override DerivativeOf DerivativeOf => DerivativeOf.Output;
 
-    protected override T Apply<T>(T x)
+    public override T Apply<T>(T x)
     {
         if (x >= T.Zero) return T.One / (T.One + T.Exp(-x));
         var e = T.Exp(x);
         return e / (T.One + e);
     }
 
-    public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
-        [ctx.Builder.Apply(new SigmoidGradOp(), [ctx.GradOutput, ctx.Output], "grad." + ctx.Input(0).Name, null)];
-}
+    public override T Derivative<T>(T y) => y * (T.One - y);
 
-/// <summary>dx = dy · y · (1 − y), from the forward output y.</summary>
-public sealed class SigmoidGradOp : UnaryElementwiseGradOp
-{
-    public override string Name => "sigmoid_backward";
-    public override string KernelFamily => "activations";
-    protected override T Derivative<T>(T y) => y * (T.One - y);
+    // e^−|x| is e^−x for x ≥ 0 and e^x otherwise: the one exponential both branches need.
+    public override string? CApplyLocal(string x) => $"const float e = expf(-fabsf({x}));";
+    public override string CApply(string x) => $"{x} >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e)";
+    public override string CDerivative(string y) => $"{y} * (1.0f - {y})";
 }
 
 public static class SigmoidGraphExtensions

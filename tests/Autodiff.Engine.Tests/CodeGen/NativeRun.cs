@@ -1,3 +1,4 @@
+using Autodiff.Engine.CodeGen;
 using System.Diagnostics;
 using Autodiff.Engine.Autodiff;
 using Autodiff.Engine.Planning;
@@ -24,9 +25,8 @@ public static class NativeRun
         return TestDriver.InTemporaryFolder("autodiff-native-", training, plan, driver, dir =>
         {
             var kernels = Path.Combine(RepositoryRoot, "kernels", "portable");
-            var families = plan.Steps.SelectMany(s => s.Nodes).Select(n => n.Op.KernelFamily).Distinct().OrderBy(f => f, StringComparer.Ordinal);
             var model = training.Name + ".c";
-            var sources = new[] { "main.c", model }.Concat(families.Select(f => Path.Combine(kernels, f + ".c")));
+            var sources = new[] { "main.c", model }.Concat(KernelSelection.FamiliesOf(plan).Select(f => Path.Combine(kernels, f + ".c")));
             var exe = Path.Combine(dir, "model");
             Exec("gcc", [.. flags, "-I", kernels, "-I", dir, .. sources, "-o", exe, "-lm"], dir);
             var output = TestDriver.Parse(Exec(exe, [], dir));
