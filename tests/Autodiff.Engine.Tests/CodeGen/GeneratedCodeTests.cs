@@ -15,7 +15,7 @@ public class GeneratedCodeTests
 {
     public static TheoryData<string> Models => new()
     {
-        "mnist_mlp", "adam_mlp", "conv_momentum", "residual_rmsprop", "bce", "hinge", "frozen_weights", "tensor_chain",
+        "mnist_mlp", "adam_mlp", "conv_momentum", "residual_rmsprop", "bce", "hinge", "frozen_weights", "tensor_chain", "silu_mlp",
     };
 
     public static string ModelPath(string name) => global::Autodiff.Engine.Tests.Model.GoodModels.PathOf(name + ".yaml");

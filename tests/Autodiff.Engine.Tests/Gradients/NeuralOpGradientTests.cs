@@ -236,6 +236,13 @@ public class NeuralOpGradientTests
     public void Tanh(int[] shape, int seed) =>
         GradientCheck.Assert(g => ReadOut(g, g.Tanh(g.Param("x", shape))), seed, batch: shape[0]);
 
+    [Theory]
+    [InlineData(new[] { 3, 7 }, 431)]
+    [InlineData(new[] { 2, 3, 4, 2 }, 432)]
+    [InlineData(new[] { 1, 13 }, 433)]
+    public void Silu(int[] shape, int seed) =>
+        GradientCheck.Assert(g => ReadOut(g, g.Silu(g.Param("x", shape))), seed, batch: shape[0]);
+
     // ---- softmax / log_softmax ---------------------------------------------------------------
 
     [Theory]
