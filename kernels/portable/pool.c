@@ -6,6 +6,10 @@
  * Shape of the loops: one pass per window and channel, with the window walked by pointers (the
  * taps of a window row are `channels` floats apart, its rows in_w*channels apart) and the running
  * max / sum / argmax kept in registers; no index is recomputed from (b, oh, ow, kh, kw, c) per tap.
+ * Max pooling has a branch for the common 2x2 window: four pointers, one per tap, run along the
+ * channels and the comparisons are written out (same order, same strict '>', so the same first
+ * maximum). Measured on Cortex-M4F (QEMU, -O2), 12x12x4 -> 6x6x4 2x2, batch 2, instructions
+ * before -> after: forward 19992 -> 7638, backward 30448 -> 14634.
  * No kernel uses scratch memory, the heap or static state.
  */
 #include <string.h>
