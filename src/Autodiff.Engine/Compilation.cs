@@ -53,9 +53,9 @@ public sealed record CompileRequest(
     public string? KernelsDirectory { get; init; }
 
     /// <summary>
-    /// Fuse each parameter's optimizer update into its gradient kernel, a tile at a time (DESIGN §5,
-    /// the default). False stores every gradient and updates afterwards, as a plain training loop
-    /// does; kept for comparisons and benchmarks.
+    /// Fuse each weight's optimizer update into its gradient, formed in registers and applied at once,
+    /// never stored (the default). False stores every gradient and updates afterwards, as a plain
+    /// training loop does; kept for comparisons and benchmarks.
     /// </summary>
     public bool FuseUpdates { get; init; } = true;
 }

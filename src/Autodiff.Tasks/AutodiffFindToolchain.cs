@@ -3,7 +3,7 @@ using Microsoft.Build.Framework;
 namespace Autodiff.Tasks;
 
 /// <summary>
-/// Locates the C compiler and objcopy for a board (DESIGN §6): for Arm boards the
+/// Locates the C compiler and objcopy for a board: for Arm boards the
 /// <c>ArmGccPath</c> property first, then <c>PATH</c>; a missing toolchain is one AD4010 error that
 /// says what to install.
 /// </summary>

@@ -3,7 +3,7 @@ using Microsoft.Build.Framework;
 namespace Autodiff.Tasks;
 
 /// <summary>
-/// Prints the firmware line of the budget report (DESIGN §1), measured from the linked image:
+/// Prints the firmware line of the budget report, measured from the linked image:
 /// <c>Firmware: .text 38.2 KiB / 1024 KiB flash · .data+.bss 24.9 KiB / 128 KiB RAM</c>.
 /// </summary>
 public sealed class AutodiffFirmwareReport : AutodiffTask

@@ -8,7 +8,7 @@ using Microsoft.Build.Utilities;
 namespace Autodiff.Tasks;
 
 /// <summary>
-/// Compiles model files to C with the engine (DESIGN §4). Each model's files go to
+/// Compiles model files to C with the engine. Each model's files go to
 /// <c>GeneratedDirectory/&lt;model name&gt;/</c>, written atomically and only when their content changed;
 /// then its manifest is written, which marks the model as up to date. A model with errors gets
 /// no files and no manifest, so the next build tries it again.
@@ -79,7 +79,7 @@ public sealed class AutodiffGenerate : AutodiffTask
             NullIfEmpty(CmsisNnRoot),
             NullIfEmpty(CmsisDspRoot))
         {
-            // Anything but an explicit "false" keeps the default (DESIGN §5).
+            // Anything but an explicit "false" keeps the default.
             KernelsDirectory = NullIfEmpty(KernelsDirectory),
             CmsisCoreRoot = NullIfEmpty(CmsisCoreRoot),
             FuseUpdates = !string.Equals(model.GetMetadata("FuseUpdates"), "false", StringComparison.OrdinalIgnoreCase),

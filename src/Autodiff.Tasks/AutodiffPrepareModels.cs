@@ -13,7 +13,7 @@ namespace Autodiff.Tasks;
 /// Runs on every build, before generation, and is cheap: for each model it records the settings that
 /// shape the generated C (board, kernels, budget, fused updates, kernels folder, CMSIS roots as resolved) in a settings file rewritten only when
 /// they change, and lists the files the previous generation read (model, weights). Both become
-/// per-model inputs of the generation target, so exactly the affected models regenerate (DESIGN §9).
+/// per-model inputs of the generation target, so exactly the affected models regenerate.
 /// </summary>
 public sealed class AutodiffPrepareModels : AutodiffTask
 {
@@ -89,7 +89,7 @@ public sealed class AutodiffPrepareModels : AutodiffTask
             return false;
 
         // Resolved as the engine resolves them (property, else environment variable, Core beside the DSP
-        // root), so that pointing at another tree, or a tree appearing, regenerates (DESIGN §9).
+        // root), so that pointing at another tree, or a tree appearing, regenerates.
         var cmsis = CmsisRoots.Find(CmsisDspRoot, CmsisNnRoot, CmsisCoreRoot);
         ResolvedCmsisDspRoot = cmsis.Dsp ?? "";
         ResolvedCmsisNnRoot = cmsis.Nn ?? "";

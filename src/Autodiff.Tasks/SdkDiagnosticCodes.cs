@@ -1,7 +1,7 @@
 namespace Autodiff.Tasks;
 
 /// <summary>
-/// Codes of the diagnostics the SDK itself reports (DESIGN §8). Board description problems use
+/// Codes of the diagnostics the SDK itself reports. Board description problems use
 /// <see cref="Autodiff.Engine.Boards.BoardCatalog.UnknownBoardCode"/> and
 /// <see cref="Autodiff.Engine.Boards.BoardCatalog.InvalidBoardCode"/>.
 /// </summary>

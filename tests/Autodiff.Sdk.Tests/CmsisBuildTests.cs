@@ -5,8 +5,8 @@ using Xunit.Abstractions;
 namespace Autodiff.Sdk.Tests;
 
 /// <summary>
-/// DESIGN §7 in the SDK: which kernels firmware gets with and without CMSIS, and that firmware built
-/// on CMSIS kernels compiles only the CMSIS sources it needs and rebuilds incrementally (DESIGN §9).
+/// Kernel selection in the SDK: which kernels firmware gets with and without CMSIS, and that firmware built
+/// on CMSIS kernels compiles only the CMSIS sources it needs and rebuilds incrementally.
 /// The tests without CMSIS remove the CMSIS variables from the build's environment. The tests with
 /// CMSIS need <c>CMSIS_DSP_ROOT</c> (and <c>CMSIS_NN_ROOT</c>; the Core headers are found beside the
 /// DSP checkout or through <c>CMSIS_CORE_ROOT</c>), and without them are reported as skipped.

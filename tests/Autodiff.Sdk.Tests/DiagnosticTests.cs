@@ -1,6 +1,6 @@
 namespace Autodiff.Sdk.Tests;
 
-/// <summary>DESIGN §8: errors carry a code and a position, and no input makes a task crash.</summary>
+/// <summary>Errors carry a code and a position, and no input makes a task crash.</summary>
 [Collection(SdkCollection.Name)]
 public sealed class DiagnosticTests(SdkPackageFixture sdk)
 {

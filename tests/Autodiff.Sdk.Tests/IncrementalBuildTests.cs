@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Autodiff.Sdk.Tests;
 
-/// <summary>DESIGN §9: only what changed is regenerated and recompiled.</summary>
+/// <summary>Only what changed is regenerated and recompiled.</summary>
 [Collection(SdkCollection.Name)]
 public sealed class IncrementalBuildTests(SdkPackageFixture sdk)
 {

@@ -11,7 +11,7 @@ public enum BoardToolchain
 }
 
 /// <summary>
-/// One target board as described by <c>boards/&lt;name&gt;/board.yaml</c> (DESIGN §6). A board is data:
+/// One target board as described by <c>boards/&lt;name&gt;/board.yaml</c>. A board is data:
 /// the engine reads the memory figures to plan and budget, the SDK reads the compiler flags, linker
 /// script and startup sources to build firmware, and <see cref="QemuMachine"/> to run it.
 /// </summary>
@@ -83,7 +83,7 @@ public sealed record BoardSpec(
     }
 
     /// <summary>
-    /// The RAM the model's arena may use (DESIGN §5): an explicit budget wins; otherwise the board's
+    /// The RAM the model's arena may use: an explicit budget wins; otherwise the board's
     /// default budget (host); otherwise RAM minus the reserve, where an explicit reserve replaces the
     /// board's own.
     /// </summary>

@@ -1,7 +1,7 @@
 namespace Autodiff.Engine.CodeGen;
 
 /// <summary>
-/// Where the CMSIS source trees are (DESIGN §7). Each root is an explicit setting (MSBuild property)
+/// Where the CMSIS source trees are. Each root is an explicit setting (MSBuild property)
 /// or, when that is empty, an environment variable:
 /// <list type="bullet">
 /// <item><c>CmsisDspRoot</c> / <c>CMSIS_DSP_ROOT</c>: a CMSIS-DSP checkout (holds <c>Include/arm_math.h</c>, <c>PrivateInclude</c>, <c>Source</c>).</item>

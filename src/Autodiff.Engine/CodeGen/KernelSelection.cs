@@ -16,7 +16,7 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
     public const string Cmsis = "cmsis";
     public const string Armv7em = "armv7em";
 
-    /// <summary>Kernels and CMSIS diagnostics (DESIGN §8).</summary>
+    /// <summary>Kernels and CMSIS diagnostics.</summary>
     public const string CmsisNotFoundCode = "AD5001";
     public const string BoardWithoutDspCode = "AD5002";
     public const string HowToEnableCmsisCode = "AD5003";

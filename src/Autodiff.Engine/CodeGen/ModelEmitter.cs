@@ -6,7 +6,7 @@ using Autodiff.Engine.Planning;
 namespace Autodiff.Engine.CodeGen;
 
 /// <summary>
-/// Emits <c>NAME.h</c> and <c>NAME.c</c> for a planned training graph (DESIGN §4): one static
+/// Emits <c>NAME.h</c> and <c>NAME.c</c> for a planned training graph: one static
 /// arena, initial parameter values and frozen weights as <c>const</c> tables, a training step that
 /// calls the kernels in schedule order, and a prediction function running the forward nodes only.
 /// The output depends only on its inputs, so identical models give byte-identical files.

@@ -38,7 +38,7 @@ public sealed record LayerKind(string Keyword, int Arity, bool HasParameters, IR
 }
 
 /// <summary>
-/// Every layer keyword of schema 1 (DESIGN §3) and the rules for its arguments. The loader checks
+/// Every layer keyword of schema 1 and the rules for its arguments. The loader checks
 /// arguments here so that lowering can read them without re-validating.
 /// </summary>
 public static class LayerCatalog

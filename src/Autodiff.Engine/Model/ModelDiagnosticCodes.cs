@@ -2,7 +2,7 @@ namespace Autodiff.Engine.Model;
 
 /// <summary>
 /// Every diagnostic the model front end reports: AD1xxx for the model file itself, AD2xxx for
-/// the name graph it describes (DESIGN §8). One code per rule, so tests and users can tell the
+/// the name graph it describes. One code per rule, so tests and users can tell the
 /// rules apart; <see cref="Descriptions"/> is the catalog printed in documentation.
 /// Name-graph rules use AD2101 and up; AD2001–AD2099 belong to the shape rules of graph lowering.
 /// </summary>

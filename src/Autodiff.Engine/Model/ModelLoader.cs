@@ -4,9 +4,9 @@ using Autodiff.Engine.Diagnostics;
 namespace Autodiff.Engine.Model;
 
 /// <summary>
-/// Loads a schema-1 model file (DESIGN §3) into a validated <see cref="ModelSpec"/>. Every
+/// Loads a schema-1 model file into a validated <see cref="ModelSpec"/>. Every
 /// problem becomes a diagnostic with the file, line and column of the offending YAML node; no
-/// input, however malformed or hostile, makes <c>Load</c> throw (DESIGN §8: no MSB4018).
+/// input, however malformed or hostile, makes <c>Load</c> throw (so no build ever fails with MSB4018).
 /// </summary>
 public static class ModelLoader
 {

@@ -4,7 +4,7 @@ using NuGet.Versioning;
 namespace Autodiff.Engine.Model;
 
 /// <summary>
-/// A validated schema-1 model (DESIGN §3), immutable, with the source position of every part.
+/// A validated schema-1 model, immutable, with the source position of every part.
 /// It describes what the user wrote, resolved and checked, but holds no graph: shapes of layer
 /// outputs are inferred when the spec is lowered to the IR.
 /// </summary>

@@ -4,7 +4,7 @@ using Autodiff.Engine.CodeGen;
 
 namespace Autodiff.Engine.Planning;
 
-/// <summary>The per-model lines of the RAM budget report (DESIGN §1).</summary>
+/// <summary>The per-model lines of the RAM budget report.</summary>
 public static class PlanReport
 {
     public static IReadOnlyList<string> Lines(string model, BoardSpec board, Budget budget, MemoryPlan plan, KernelSelection kernels)

@@ -317,7 +317,7 @@ public class ModelLoaderTests
         [
             "linear", "conv2d", "maxpool2d", "avgpool2d", "flatten", "reshape", "dropout", "add", "sub", "mul", "div", "neg",
             "exp", "log", "sqrt", "pow", "sin", "cos", "matmul", "transpose", "sum", "mean", "max", "broadcast", "squeeze",
-            "unsqueeze", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax",
+            "unsqueeze", "relu", "leaky_relu", "sigmoid", "tanh", "silu", "softmax", "log_softmax",
         ];
         Assert.Equal(design.Order(), LayerCatalog.Keywords.Order());
         Assert.Equal(["conv2d", "linear"], LayerCatalog.Keywords.Where(k => LayerCatalog.Find(k)!.HasParameters).Order());
