@@ -143,13 +143,10 @@ static void ad7_axpy_tail(float *w, float c, const float *x, uint32_t n)
     for (uint32_t i = 0; i < n; ++i) w[i] = ad7_mul_add(c, x[i], w[i]);
 }
 
-/* Eight-input chunks the assembly takes. A row of fewer than 16 inputs goes to the C tail alone:
- * one chunk does not repay an assembly block's set-up (saving registers, loading coefficients),
- * measured on a 8-input layer. */
-static uint32_t ad7_chunks(uint32_t in)
-{
-    return in >= 16u ? in >> 3 : 0u;
-}
+/* Rows of fewer inputs than this go to the portable C of linear_common.h: two eight-input chunks
+ * are the least that repay an assembly block's set-up (saving registers, loading coefficients);
+ * an 8-input layer measured slower in assembly than in C. */
+#define AD7_MIN_IN 16u
 
 /* ---- forward ------------------------------------------------------------------------- */
 
@@ -209,7 +206,7 @@ static const float ad7_zeros[8] = { 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.
 static void ad7_fwd_rows(const float *x, const float *w, const float *bias, float *y,
                          uint32_t in, uint32_t rows)
 {
-    const uint32_t chunks = ad7_chunks(in), head = chunks << 3;
+    const uint32_t chunks = in >> 3, head = chunks << 3;
     const float *start = bias != NULL ? bias : ad7_zeros;
     if (chunks != 0u) {
         switch (rows) {
@@ -264,7 +261,7 @@ AD7_BLOCK(ad7_fwd4x2,
 static void ad7_fwd_rows4_x2(const float *x, const float *w, const float *bias, float *y,
                              uint32_t in, uint32_t out)
 {
-    const uint32_t chunks = ad7_chunks(in), head = chunks << 3;
+    const uint32_t chunks = in >> 3, head = chunks << 3;
     const float *start0 = bias != NULL ? bias : ad7_zeros, *start1 = start0;
     if (chunks != 0u) {
         ad7_fwd4x2(x, w, in, chunks, start0, (uintptr_t)y, (uintptr_t)(y + out));
@@ -297,7 +294,8 @@ static void ad7_fwd_sample(const float *xb, const float *w, const float *bias, f
  * y [B,out]; y aliases nothing. No scratch.
  *
  * Numerics: per (b,o) one accumulator, starting at bias[o] (or +0), then for i = 0..in-1 in order
- * acc = fmaf(x[b,i], w[o,i], acc): bit-identical to that C loop.
+ * acc = fmaf(x[b,i], w[o,i], acc): bit-identical to that C loop (and to the portable kernel, which
+ * rows of fewer than AD7_MIN_IN inputs use).
  *
  * Schedule: one sample: rows in blocks of 8 (then 4, 2, 1), x[i..i+7] loaded once per block and
  * reused by its rows; inner loop per block and 8 inputs: 1 + 8 VLDM, 64 VFMA, SUBS, BNE = 75
@@ -316,6 +314,10 @@ void ad_linear_f32(const float *x, const float *w, const float *bias, float *y,
                    uint32_t batch, uint32_t in, uint32_t out)
 {
     uint32_t b = 0;
+    if (in < AD7_MIN_IN) {
+        ad_linear_forward_c(x, w, bias, y, batch, in, out);
+        return;
+    }
     for (; b + 2u <= batch; b += 2u) {
         const float *xb = x + (size_t)b * in;
         float *yb = y + (size_t)b * out;
@@ -384,7 +386,7 @@ AD7_BLOCK(ad7_sgd1,
 static void ad7_sgd_rows(float *w, const float *dy, const float *x, uint32_t in, uint32_t rows,
                          float lr)
 {
-    const uint32_t chunks = ad7_chunks(in), head = chunks << 3;
+    const uint32_t chunks = in >> 3, head = chunks << 3;
     if (chunks != 0u) {
         uint32_t lr_bits;
         memcpy(&lr_bits, &lr, sizeof lr_bits);
@@ -418,8 +420,8 @@ static void ad7_sgd_sample(float *w, const float *dyb, const float *xb, uint32_t
  *
  * Numerics: for b = 0..B-1 in order, c = -(lr * dy[b,o]) (one single-precision multiply, sign
  * flipped) and w[o,i] = w[o,i] + c * x[b,i], the product rounded, then the sum (VMUL, VADD):
- * bit-identical to that C loop compiled without contraction. (The portable kernel fuses the
- * multiply-add; the two agree to float rounding.)
+ * bit-identical to that C loop compiled without contraction. Rows of fewer than AD7_MIN_IN inputs
+ * take the portable kernel, which fuses the multiply-add; the two agree to float rounding.
  *
  * Schedule: one sample at a time; rows in blocks of 8 (then 4, 2, 1) with their coefficients held
  * in s8-s15 (computed by VNMUL, which rounds lr * dy once and negates it: exactly c), x[i..i+7]
@@ -429,5 +431,9 @@ static void ad7_sgd_sample(float *w, const float *dyb, const float *xb, uint32_t
 void ad_linear_sgd_f32(float *w, const float *dy, const float *x,
                        uint32_t batch, uint32_t in, uint32_t out, float lr)
 {
+    if (in < AD7_MIN_IN) {
+        ad_linear_sgd_c(w, dy, x, batch, in, out, lr);
+        return;
+    }
     for (uint32_t b = 0; b < batch; ++b) ad7_sgd_sample(w, dy + (size_t)b * out, x + (size_t)b * in, in, 0, out, lr);
 }

@@ -219,8 +219,10 @@ static int check(uint32_t in, uint32_t out, uint32_t batch, int with_bias)
         for (uint32_t i = 0; i < in; ++i) want[i] = gen(cs, ARR_W, o * in + i);
         for (uint32_t b = 0; b < batch; ++b) {
             const float c = -(lr * dy[b * out + o]);
-            /* Product rounded, then the sum: -std=c99 never contracts this into a fused multiply-add. */
-            for (uint32_t i = 0; i < in; ++i) want[i] = want[i] + c * x[b * in + i];
+            /* Product rounded, then the sum (-std=c99 never contracts this into a fused multiply-add);
+               rows under 16 inputs are the portable kernel's, one fused multiply-add. */
+            for (uint32_t i = 0; i < in; ++i)
+                want[i] = in < 16u ? fmaf(c, x[b * in + i], want[i]) : want[i] + c * x[b * in + i];
         }
         for (uint32_t i = 0; i < in; ++i)
             if (bits(w[o * in + i]) != bits(want[i])) {
