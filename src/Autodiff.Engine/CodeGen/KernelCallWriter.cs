@@ -5,7 +5,7 @@ using Autodiff.Engine.Ops;
 namespace Autodiff.Engine.CodeGen;
 
 /// <summary>The code generator's side of <see cref="IKernelCallWriter"/> for one node.</summary>
-internal sealed class KernelCallWriter(Node node, TensorAddressing addressing, CWriter writer, string stepCounter)
+internal sealed class KernelCallWriter(Node node, TensorAddressing addressing, CWriter writer, string stepCounter, string stepLocalPrefix = "")
     : IKernelCallWriter
 {
     public Node Node { get; } = node;
@@ -14,6 +14,7 @@ internal sealed class KernelCallWriter(Node node, TensorAddressing addressing, C
     public string Out => addressing.Ptr(Node.Out);
     public string Ptr(Tensor tensor) => addressing.Ptr(tensor);
     public string StepCounter => stepCounter;
+    public string StepLocal(string what) => stepLocalPrefix + what;
 
     public void Call(string function, params object[] args) => writer.Line(Expression(function, args) + ";");
 

@@ -144,14 +144,18 @@ public static class ModelEmitter
     private static void WriteTrainStep(CWriter w, TrainingGraph training, MemoryPlan plan, TensorAddressing addressing)
     {
         var n = training.Name;
-        KernelCallWriter For(Node node) => new(node, addressing, w, StepCounter(n));
+        // Updates with the same settings share one set of per-step locals, computed once.
+        var updates = plan.Steps.SelectMany(s => s.Nodes).Where(node => node.Op is IElementUpdate).ToArray();
+        var groups = updates.Select(u => ((IElementUpdate)u.Op).StepConstantsKey).Distinct().ToList();
+        var prefixOf = updates.ToDictionary(u => u, u => $"optimizer{groups.IndexOf(((IElementUpdate)u.Op).StepConstantsKey)}_");
+        KernelCallWriter For(Node node) => new(node, addressing, w, StepCounter(n), prefixOf.GetValueOrDefault(node, ""));
         w.Line($"float {n}_train_step(const float *x, const float *y)");
         w.Line("{");
         if (!training.Graph.Inputs.Any()) w.Line("(void)x;");
         if (!training.Graph.Targets.Any()) w.Line("(void)y;");
         var steps = plan.Steps;
-        foreach (var update in steps.SelectMany(s => s.Nodes).Where(n => n.Op is IElementUpdate))
-            ((IElementUpdate)update.Op).EmitStepConstants(For(update));
+        foreach (var first in updates.GroupBy(u => prefixOf[u]).Select(g => g.First()))
+            ((IElementUpdate)first.Op).EmitStepConstants(For(first));
         var phase = "";
         for (var s = 0; s < steps.Count; s++)
         {

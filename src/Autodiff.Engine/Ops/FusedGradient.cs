@@ -24,9 +24,13 @@ public interface IElementUpdate
 {
     /// <summary>
     /// Emits declarations of the values every element shares within one training step (the step's
-    /// learning rate, bias corrections); the code generator emits them once, at the top of the step.
+    /// learning rate, bias corrections), named by <see cref="IKernelCallWriter.StepLocal"/>; the code
+    /// generator emits them once per <see cref="StepConstantsKey"/>, at the top of the step.
     /// </summary>
     void EmitStepConstants(IKernelCallWriter c);
+
+    /// <summary>Updates with equal keys have equal per-step constants, computed once for all of them.</summary>
+    object StepConstantsKey { get; }
 
     /// <summary>
     /// Emits statements updating element <paramref name="index"/> (a <c>size_t</c> expression) of the

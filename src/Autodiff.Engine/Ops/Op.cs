@@ -126,6 +126,13 @@ public interface IKernelCallWriter
     /// <summary>A <c>uint32_t</c> expression: the number of training steps completed before this one.</summary>
     string StepCounter { get; }
 
+    /// <summary>
+    /// The name of a local of the training step holding a per-step value (<paramref name="what"/>:
+    /// a learning rate, a bias correction); update nodes that share their per-step constants share
+    /// these names.
+    /// </summary>
+    string StepLocal(string what);
+
     /// <summary>Emits <c>function(args);</c>.</summary>
     void Call(string function, params object[] args);
 

@@ -73,8 +73,11 @@ public abstract class OptimizerUpdateOp : Op, IElementUpdate
             c.Line($"const float {StepLocal(c, "lr")} = {Settings.Schedule.CExpression(Settings.Lr, c.StepCounter)};");
     }
 
-    /// <summary>The name of a per-step local of this update node, unique within the training step.</summary>
-    protected static string StepLocal(IKernelCallWriter c, string what) => $"update{c.Node.Id}_{what}";
+    /// <summary>The per-step constants depend on the settings alone (rates, schedule, betas), not on the parameter.</summary>
+    public object StepConstantsKey => Settings;
+
+    /// <summary>The name of a per-step local of this update's settings.</summary>
+    protected static string StepLocal(IKernelCallWriter c, string what) => c.StepLocal(what);
 
     public abstract void EmitElement(IKernelCallWriter c, string gradient, string index);
 

@@ -437,6 +437,7 @@ public class TensorOpGradientTests
         public string Out => "out";
         public string Ptr(Tensor tensor) => tensor.Name;
         public string StepCounter => "step";
+        public string StepLocal(string what) => "step_" + what;
         public void Line(string code) => Lines.Add(code);
 
         public void Call(string function, params object[] args) => Lines.Add(Expression(function, args) + ";");

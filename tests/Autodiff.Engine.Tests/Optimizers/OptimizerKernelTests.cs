@@ -83,7 +83,7 @@ public class OptimizerKernelTests
         var writer = new TextWriter(update);
         ((IElementUpdate)update.Op).EmitStepConstants(writer);
         ((IElementUpdate)update.Op).EmitElement(writer, "g", "k");
-        var local = $"update{update.Id}_";
+        const string local = "step_";
         Assert.Equal(
             $"const float {local}lr = ad_lr_schedule_f32(AD_LR_STEP, 0.5, 0.5, 10u, 0.0, steps_done);\n" +
             $"const float {local}momentum = steps_done == 0u ? 0.0f : 0.9f;\n" +
@@ -189,12 +189,11 @@ public class OptimizerKernelTests
             }
             // One block per training step, as in generated code: per-step constants first, then the updates.
             sb.AppendLine("  {");
-            foreach (var u in updates)
-            {
-                var constants = new TextWriter(u);
-                ((IElementUpdate)u.Op).EmitStepConstants(constants);
-                sb.Append(constants.Text);
-            }
+            // Every update here has the same settings, so they share one set of per-step constants.
+            Assert.Single(updates.Select(u => ((IElementUpdate)u.Op).StepConstantsKey).Distinct());
+            var constants = new TextWriter(updates[0]);
+            ((IElementUpdate)updates[0].Op).EmitStepConstants(constants);
+            sb.Append(constants.Text);
             foreach (var u in updates)
             {
                 var writer = new TextWriter(u, gradientName: $"g{k}_{CName(u.Inputs[0])}");
@@ -221,6 +220,7 @@ public class OptimizerKernelTests
         public string Out => outName ?? throw new InvalidOperationException("no output");
         public string Ptr(Tensor tensor) => CName(tensor);
         public string StepCounter => "steps_done";
+        public string StepLocal(string what) => "step_" + what;
 
         public void Call(string function, params object[] args) => _text.Append(Expression(function, args)).Append(";\n");
 
