@@ -135,14 +135,30 @@ public sealed class LinearWeightGradOp : Op, IFusedGradient
             c.Call("ad_linear_sgd_f32", update.Parameter, c.In(0), c.In(1), batch, inF, outF, lr);
             return;
         }
+        var (dy, x) = (c.In(0), c.In(1));
         c.Line($"for (uint32_t o = 0; o < {outF}u; ++o) {{");
-        c.Line($"for (uint32_t i = 0; i < {inF}u; ++i) {{");
-        c.Line("float g = 0.0f;");
-        c.Line($"for (uint32_t b = 0; b < {batch}u; ++b) g = AD_FMA({c.In(0)}[(size_t)b * {outF}u + o], {c.In(1)}[(size_t)b * {inF}u + i], g);");
+        if (batch <= UnrolledBatch)
+        {
+            // The row's dy values are loaded once (stores to the weights might alias them as far as
+            // the compiler knows), and the sum over the batch is written out.
+            c.Line($"const float {string.Join(", ", Enumerable.Range(0, batch).Select(b => $"dy{b} = {dy}[{b * outF}u + o]"))};");
+            c.Line($"for (uint32_t i = 0; i < {inF}u; ++i) {{");
+            c.Line($"float g = dy0 * {x}[i];");
+            for (var b = 1; b < batch; b++) c.Line($"g = AD_FMA(dy{b}, {x}[{b * inF}u + i], g);");
+        }
+        else
+        {
+            c.Line($"for (uint32_t i = 0; i < {inF}u; ++i) {{");
+            c.Line("float g = 0.0f;");
+            c.Line($"for (uint32_t b = 0; b < {batch}u; ++b) g = AD_FMA({dy}[(size_t)b * {outF}u + o], {x}[(size_t)b * {inF}u + i], g);");
+        }
         update.Element("g", $"(size_t)o * {inF}u + i");
         c.Line("}");
         c.Line("}");
     }
+
+    /// <summary>Batches up to this size get the sum over samples written out in the fused loop.</summary>
+    private const int UnrolledBatch = 8;
 
     private static (int Batch, int In, int Out) Sizes(Node n) => (n.Input(0).Shape[0], n.Input(1).Shape[1], n.Input(0).Shape[1]);
 }
