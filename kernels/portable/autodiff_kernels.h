@@ -1,9 +1,11 @@
 /*
  * autodiff_kernels.h - the kernel ABI between Autodiff's generated C and its kernels.
  *
- * Generated code calls only the functions declared here. Two implementations exist:
- * kernels/portable (C99 + libm) and kernels/cmsis (CMSIS-DSP / CMSIS-NN); the build links one
- * implementation per kernel family (one .c file per family, named in each section below).
+ * Generated code calls only the functions declared here and the C library's (math.h: the
+ * element-wise functions and optimizer updates it writes as loops of its own). Three
+ * implementations exist: kernels/portable (C99 + libm), kernels/armv7em (Cortex-M4F/M7 assembly
+ * for the hot loops) and kernels/cmsis (CMSIS-DSP / CMSIS-NN); the build links one implementation
+ * per kernel family (one .c file per family, named in each section below).
  *
  * Conventions
  *  - float32 everywhere, row-major; activations NHWC, linear weights [out, in],

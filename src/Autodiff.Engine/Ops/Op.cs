@@ -139,7 +139,7 @@ public interface IKernelCallWriter
     /// <summary>The C expression <c>function(args)</c>, arguments formatted as for <see cref="Call"/>.</summary>
     string Expression(string function, params object[] args);
 
-    /// <summary>Emits a raw C line (for loops around tile kernels).</summary>
+    /// <summary>Emits a raw C line (the loops ops write themselves).</summary>
     void Line(string code);
 }
 

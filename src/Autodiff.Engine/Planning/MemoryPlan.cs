@@ -6,8 +6,8 @@ namespace Autodiff.Engine.Planning;
 public enum MemoryCategory { Parameters, Gradients, OptimizerState, Activations, Scratch }
 
 /// <summary>
-/// A region of the arena with one lifetime: a tensor, several tensors sharing memory in place,
-/// or the gradient tile of a fused update. Steps are indices into the schedule.
+/// A region of the arena with one lifetime: a tensor, or several tensors sharing memory in place.
+/// Steps are indices into the schedule.
 /// </summary>
 public sealed class Buffer
 {
