@@ -145,17 +145,18 @@ public static class ModelEmitter
     {
         var n = training.Name;
         // Updates with the same settings share one set of per-step locals, computed once.
-        var updates = plan.Steps.SelectMany(s => s.Nodes).Where(node => node.Op is IElementUpdate).ToArray();
-        var groups = updates.Select(u => ((IElementUpdate)u.Op).StepConstantsKey).Distinct().ToList();
-        var prefixOf = updates.ToDictionary(u => u, u => $"optimizer{groups.IndexOf(((IElementUpdate)u.Op).StepConstantsKey)}_");
+        var updateGroups = plan.Steps.SelectMany(s => s.Nodes).Where(node => node.Op is IElementUpdate)
+            .GroupBy(node => ((IElementUpdate)node.Op).StepConstantsKey).ToArray();
+        var prefixOf = updateGroups.SelectMany((group, k) => group.Select(node => (node, prefix: $"optimizer{k}_")))
+            .ToDictionary(p => p.node, p => p.prefix);
         KernelCallWriter For(Node node) => new(node, addressing, w, StepCounter(n), prefixOf.GetValueOrDefault(node, ""));
         w.Line($"float {n}_train_step(const float *x, const float *y)");
         w.Line("{");
         if (!training.Graph.Inputs.Any()) w.Line("(void)x;");
         if (!training.Graph.Targets.Any()) w.Line("(void)y;");
         var steps = plan.Steps;
-        foreach (var first in updates.GroupBy(u => prefixOf[u]).Select(g => g.First()))
-            ((IElementUpdate)first.Op).EmitStepConstants(For(first));
+        foreach (var group in updateGroups)
+            ((IElementUpdate)group.First().Op).EmitStepConstants(For(group.First()));
         var phase = "";
         for (var s = 0; s < steps.Count; s++)
         {
