@@ -43,7 +43,7 @@ public sealed class AdamUpdateOp(Adam settings, double l2 = 0) : OptimizerUpdate
     public override void EmitStepConstants(IKernelCallWriter c)
     {
         base.EmitStepConstants(c);
-        var (stepSize, bias2Sqrt) = (StepLocal(c, "step_size"), StepLocal(c, "bias2_sqrt"));
+        var (stepSize, bias2Sqrt) = (c.StepLocal("step_size"), c.StepLocal("bias2_sqrt"));
         c.Line($"float {stepSize}, {bias2Sqrt};");
         c.Call("ad_adam_bias_correction_f32", Lr(c), F(Adam.Beta1), F(Adam.Beta2), c.StepCounter, "&" + stepSize, "&" + bias2Sqrt);
     }
@@ -56,7 +56,7 @@ public sealed class AdamUpdateOp(Adam settings, double l2 = 0) : OptimizerUpdate
         c.Line($"const float v = {F(Adam.Beta2)} * {v} + {F32(1f - (float)Adam.Beta2)} * d * d;");
         c.Line($"{m} = m;");
         c.Line($"{v} = v;");
-        c.Line($"{w} -= {StepLocal(c, "step_size")} * m / (sqrtf(v) / {StepLocal(c, "bias2_sqrt")} + {F(Adam.Eps)});");
+        c.Line($"{w} -= {c.StepLocal("step_size")} * m / (sqrtf(v) / {c.StepLocal("bias2_sqrt")} + {F(Adam.Eps)});");
         c.Line("}");
     }
 }

@@ -70,14 +70,11 @@ public abstract class OptimizerUpdateOp : Op, IElementUpdate
     public virtual void EmitStepConstants(IKernelCallWriter c)
     {
         if (Settings.Schedule is not ConstantLr)
-            c.Line($"const float {StepLocal(c, "lr")} = {Settings.Schedule.CExpression(Settings.Lr, c.StepCounter)};");
+            c.Line($"const float {c.StepLocal("lr")} = {Settings.Schedule.CExpression(Settings.Lr, c.StepCounter)};");
     }
 
     /// <summary>The per-step constants depend on the settings alone (rates, schedule, betas), not on the parameter.</summary>
     public object StepConstantsKey => Settings;
-
-    /// <summary>The name of a per-step local of this update's settings.</summary>
-    protected static string StepLocal(IKernelCallWriter c, string what) => c.StepLocal(what);
 
     public abstract void EmitElement(IKernelCallWriter c, string gradient, string index);
 
@@ -102,7 +99,7 @@ public abstract class OptimizerUpdateOp : Op, IElementUpdate
     protected T LearningRate<T>(EvalArgs<T> a) where T : unmanaged, IFloatingPointIeee754<T> =>
         T.CreateChecked(Settings.LearningRate(a.Context.Step));
 
-    /// <summary>The gradient element with the L2 and weight-decay terms added, in the kernels' order.</summary>
+    /// <summary>The gradient element with the L2 and weight-decay terms added, in the generated code's order.</summary>
     protected static T Regularised<T>(T g, T w, T twoL2, T weightDecay) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (twoL2 != T.Zero) g += twoL2 * w;
@@ -112,11 +109,11 @@ public abstract class OptimizerUpdateOp : Op, IElementUpdate
 
     protected static T Scalar<T>(double value) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateChecked(value);
 
-    /// <summary>2λ in the element type: λ is rounded first, as the kernel receives it as a float.</summary>
+    /// <summary>2λ in the element type: λ is rounded first, as the generated code's float literal is.</summary>
     protected T TwoL2<T>() where T : unmanaged, IFloatingPointIeee754<T> => T.CreateChecked(2) * T.CreateChecked(L2);
 
     /// <summary>The learning rate of the current step as C: the local from <see cref="EmitStepConstants"/>, or a literal.</summary>
-    protected string Lr(IKernelCallWriter c) => Settings.Schedule is ConstantLr ? F(Settings.Lr) : StepLocal(c, "lr");
+    protected string Lr(IKernelCallWriter c) => Settings.Schedule is ConstantLr ? F(Settings.Lr) : c.StepLocal("lr");
 
     protected static string F(double value) => CText.Float(value);
 

@@ -44,8 +44,8 @@ public sealed class SgdUpdateOp(Sgd settings, double l2 = 0) : OptimizerUpdateOp
         base.EmitStepConstants(c);
         if (Sgd.Momentum == 0) return;
         // Step 0: buf = 0·buf + 1·d = d exactly (buf starts at zero), PyTorch's undamped copy.
-        c.Line($"const float {StepLocal(c, "momentum")} = {c.StepCounter} == 0u ? 0.0f : {F(Sgd.Momentum)};");
-        c.Line($"const float {StepLocal(c, "keep")} = {c.StepCounter} == 0u ? 1.0f : {F32(1f - (float)Sgd.Dampening)};");
+        c.Line($"const float {c.StepLocal("momentum")} = {c.StepCounter} == 0u ? 0.0f : {F(Sgd.Momentum)};");
+        c.Line($"const float {c.StepLocal("keep")} = {c.StepCounter} == 0u ? 1.0f : {F32(1f - (float)Sgd.Dampening)};");
     }
 
     public override string? PlainDescentRate(IKernelCallWriter c) =>
@@ -57,7 +57,7 @@ public sealed class SgdUpdateOp(Sgd settings, double l2 = 0) : OptimizerUpdateOp
         if (Sgd.Momentum != 0)
         {
             var buf = Element(c, 2, index);
-            c.Line($"const float b = {StepLocal(c, "momentum")} * {buf} + {StepLocal(c, "keep")} * d;");
+            c.Line($"const float b = {c.StepLocal("momentum")} * {buf} + {c.StepLocal("keep")} * d;");
             c.Line($"{buf} = b;");
             c.Line(Sgd.Nesterov ? $"d = d + {F(Sgd.Momentum)} * b;" : "d = b;");
         }
