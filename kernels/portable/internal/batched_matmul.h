@@ -25,17 +25,44 @@
 enum ad_product { AD_AB, AD_ABT, AD_ATB };
 
 /* out[i,j] (=|+=) sum_p x[i*x_row + p*x_col] * y[p*y_row + j*y_col] for out [rows,cols] contiguous,
- * inner length len, summed in increasing p. */
+ * inner length len, summed in increasing p.
+ *
+ * Four outputs of a row are computed together: each x value is loaded once for four products,
+ * the operands advance by pointer steps instead of index products, and each output still sums
+ * its own products from 0 in increasing p (the same rounding as one output at a time). */
 static inline void ad_strided_product(const float *x, size_t x_row, size_t x_col, const float *y, size_t y_row,
                                       size_t y_col, float *out, uint32_t rows, uint32_t len, uint32_t cols,
                                       int accumulate)
 {
-    for (uint32_t i = 0; i < rows; ++i) {
-        for (uint32_t j = 0; j < cols; ++j) {
+    for (uint32_t i = 0; i < rows; ++i, x += x_row, out += cols) {
+        uint32_t j = 0;
+        for (; j + 4u <= cols; j += 4u) {
+            const float *xp = x, *y0 = y + (size_t)j * y_col, *y1 = y0 + y_col, *y2 = y1 + y_col, *y3 = y2 + y_col;
+            float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+            for (uint32_t p = 0; p < len; ++p, xp += x_col, y0 += y_row, y1 += y_row, y2 += y_row, y3 += y_row) {
+                const float v = *xp;
+                a0 += v * *y0;
+                a1 += v * *y1;
+                a2 += v * *y2;
+                a3 += v * *y3;
+            }
+            if (accumulate) {
+                out[j] += a0;
+                out[j + 1u] += a1;
+                out[j + 2u] += a2;
+                out[j + 3u] += a3;
+            } else {
+                out[j] = a0;
+                out[j + 1u] = a1;
+                out[j + 2u] = a2;
+                out[j + 3u] = a3;
+            }
+        }
+        for (; j < cols; ++j) {
+            const float *xp = x, *yp = y + (size_t)j * y_col;
             float acc = 0.0f;
-            for (uint32_t p = 0; p < len; ++p)
-                acc += x[(size_t)i * x_row + (size_t)p * x_col] * y[(size_t)p * y_row + (size_t)j * y_col];
-            out[(size_t)i * cols + j] = accumulate ? out[(size_t)i * cols + j] + acc : acc;
+            for (uint32_t p = 0; p < len; ++p, xp += x_col, yp += y_row) acc += *xp * *yp;
+            out[j] = accumulate ? out[j] + acc : acc;
         }
     }
 }
