@@ -41,7 +41,8 @@ static uint32_t coalesce(uint32_t rank, const uint32_t *dims, const uint32_t *st
 }
 
 /* Steps a row-major index over the first `outer` axes by one and returns the new strided offset. */
-static size_t next_row(uint32_t outer, const uint32_t *dims, const uint32_t *strides, uint32_t *index, size_t offset)
+static size_t next_plane(uint32_t outer, const uint32_t *dims, const uint32_t *strides, uint32_t *index,
+                         size_t offset)
 {
     uint32_t d = outer;
     while (d-- > 0u) {
@@ -53,46 +54,72 @@ static size_t next_row(uint32_t outer, const uint32_t *dims, const uint32_t *str
     return offset;
 }
 
+/* The coalesced walk as loops: the last axis (n, s) innermost, the one before it (mn, ms) around
+ * it, and only further axes (rare after merging) carried in an index once per plane. */
+struct loops {
+    uint32_t r, n, s, mn, ms;
+    size_t planes;
+    uint32_t dims[AD_MAX_RANK], strides[AD_MAX_RANK], index[AD_MAX_RANK];
+};
+
+static size_t setup(struct loops *l, uint32_t rank, const uint32_t *dims, const uint32_t *strides)
+{
+    size_t count;
+    l->r = coalesce(rank, dims, strides, l->dims, l->strides, &count);
+    l->n = l->dims[l->r - 1u];
+    l->s = l->strides[l->r - 1u];
+    l->mn = l->r > 1u ? l->dims[l->r - 2u] : 1u;
+    l->ms = l->r > 1u ? l->strides[l->r - 2u] : 0u;
+    l->planes = count ? count / ((size_t)l->n * l->mn) : 0u;
+    if (l->r > 2u)
+        for (uint32_t d = 0; d + 2u < l->r; ++d) l->index[d] = 0;
+    return count;
+}
+
 void ad_broadcast_f32(const float *x, float *y, uint32_t rank, const uint32_t *dims, const uint32_t *x_strides)
 {
-    uint32_t cd[AD_MAX_RANK], cs[AD_MAX_RANK], index[AD_MAX_RANK];
-    size_t count, offset = 0;
-    uint32_t r = coalesce(rank, dims, x_strides, cd, cs, &count), n = cd[r - 1u], s = cs[r - 1u];
+    struct loops l;
+    size_t plane = 0;
 
-    if (count == 0u) return;
-    for (uint32_t d = 0; d + 1u < r; ++d) index[d] = 0;
-    for (size_t rows = count / n; rows-- > 0;) {
-        const float *p = x + offset;
-        if (s == 0u) {
-            const float v = *p;
-            for (uint32_t j = 0; j < n; ++j) *y++ = v;
-        } else {
-            for (uint32_t j = 0; j < n; ++j, p += s) *y++ = *p;
+    if (setup(&l, rank, dims, x_strides) == 0u) return;
+    for (size_t q = l.planes;;) {
+        const float *row = x + plane;
+        for (uint32_t i = 0; i < l.mn; ++i, row += l.ms) {
+            const float *p = row;
+            if (l.s == 0u) {
+                const float v = *p;
+                for (uint32_t j = 0; j < l.n; ++j) *y++ = v;
+            } else {
+                for (uint32_t j = 0; j < l.n; ++j, p += l.s) *y++ = *p;
+            }
         }
-        if (rows) offset = next_row(r - 1u, cd, cs, index, offset);
+        if (--q == 0u) break;
+        plane = next_plane(l.r - 2u, l.dims, l.strides, l.index, plane);
     }
 }
 
 void ad_sum_to_shape_f32(const float *x, float *y, uint32_t y_count, uint32_t rank, const uint32_t *dims,
                          const uint32_t *y_strides)
 {
-    uint32_t cd[AD_MAX_RANK], cs[AD_MAX_RANK], index[AD_MAX_RANK];
-    size_t count, offset = 0;
-    uint32_t r = coalesce(rank, dims, y_strides, cd, cs, &count), n = cd[r - 1u], s = cs[r - 1u];
+    struct loops l;
+    size_t plane = 0;
 
     for (uint32_t i = 0; i < y_count; ++i) y[i] = 0.0f;
-    if (count == 0u) return;
-    for (uint32_t d = 0; d + 1u < r; ++d) index[d] = 0;
-    for (size_t rows = count / n; rows-- > 0;) {
-        float *p = y + offset;
-        if (s == 0u) {
-            /* The whole row lands on one float: add in a register, same order and rounding. */
-            float acc = *p;
-            for (uint32_t j = 0; j < n; ++j) acc += *x++;
-            *p = acc;
-        } else {
-            for (uint32_t j = 0; j < n; ++j, p += s) *p += *x++;
+    if (setup(&l, rank, dims, y_strides) == 0u) return;
+    for (size_t q = l.planes;;) {
+        float *row = y + plane;
+        for (uint32_t i = 0; i < l.mn; ++i, row += l.ms) {
+            float *p = row;
+            if (l.s == 0u) {
+                /* The whole row lands on one float: add in a register, same order and rounding. */
+                float acc = *p;
+                for (uint32_t j = 0; j < l.n; ++j) acc += *x++;
+                *p = acc;
+            } else {
+                for (uint32_t j = 0; j < l.n; ++j, p += l.s) *p += *x++;
+            }
         }
-        if (rows) offset = next_row(r - 1u, cd, cs, index, offset);
+        if (--q == 0u) break;
+        plane = next_plane(l.r - 2u, l.dims, l.strides, l.index, plane);
     }
 }

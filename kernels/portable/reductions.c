@@ -13,62 +13,57 @@
  */
 #include "autodiff_kernels.h"
 
-/* A strided walk over some of x's axes, as rows of dims[rank-1] elements (rank >= 1). */
+/* A strided walk over some of x's axes, innermost axis first (index 0), rank >= 1. */
 struct walk {
     uint32_t rank;
     uint32_t dims[AD_MAX_RANK];
     uint32_t strides[AD_MAX_RANK];
     size_t count; /* elements */
-    size_t rows;  /* count / dims[rank-1], 0 when count is 0 */
 };
 
-/* Appends axis (n, s) to w, merging it into w's last axis when the two step x like one. */
-static void push(struct walk *w, uint32_t n, uint32_t s)
-{
-    w->count *= n;
-    if (n == 1u) return;
-    if (w->rank > 0u && w->strides[w->rank - 1u] == s * n) {
-        w->dims[w->rank - 1u] *= n;
-        w->strides[w->rank - 1u] = s;
-    } else {
-        w->dims[w->rank] = n;
-        w->strides[w->rank] = s;
-        w->rank++;
-    }
-}
-
-static void finish(struct walk *w)
-{
-    if (w->rank == 0u) { /* no axes (or only length 1): one element */
-        w->dims[0] = 1u;
-        w->strides[0] = 0u;
-        w->rank = 1u;
-    }
-    w->rows = w->count ? w->count / w->dims[w->rank - 1u] : 0u;
-}
-
+/* Splits x's axes into the kept and the reduced walk in one pass from the innermost axis, which
+ * also yields x's strides. Length-1 axes are dropped, and an axis whose stride is the stride times
+ * the length of the axis pushed before it in the same walk (its inner neighbour in x) extends that
+ * axis instead: the walk's order is unchanged. A walk without axes is one element. */
 static void split(uint32_t rank, const uint32_t *dims, uint32_t mask, struct walk *kept, struct walk *reduced)
 {
-    uint32_t strides[AD_MAX_RANK];
-    uint32_t acc = 1, d;
+    uint32_t stride = 1;
 
-    for (d = rank; d-- > 0;) {
-        strides[d] = acc;
-        acc *= dims[d];
-    }
     kept->rank = reduced->rank = 0;
     kept->count = reduced->count = 1;
-    for (d = 0; d < rank; ++d) push((mask >> d) & 1u ? reduced : kept, dims[d], strides[d]);
-    finish(kept);
-    finish(reduced);
+    for (uint32_t d = rank; d-- > 0;) {
+        struct walk *w = (mask >> d) & 1u ? reduced : kept;
+        const uint32_t n = dims[d];
+        w->count *= n;
+        if (n != 1u) {
+            const uint32_t last = w->rank - 1u;
+            if (w->rank > 0u && stride == w->strides[last] * w->dims[last]) {
+                w->dims[last] *= n;
+            } else {
+                w->dims[w->rank] = n;
+                w->strides[w->rank] = stride;
+                w->rank++;
+            }
+        }
+        stride *= n;
+    }
+    if (kept->rank == 0u) {
+        kept->dims[0] = 1u;
+        kept->strides[0] = 0u;
+        kept->rank = 1u;
+    }
+    if (reduced->rank == 0u) {
+        reduced->dims[0] = 1u;
+        reduced->strides[0] = 0u;
+        reduced->rank = 1u;
+    }
 }
 
-/* Steps a row-major index over the walk's leading axes (all but the last) by one; returns the
- * offset of the next row. */
+/* Steps a row-major index over the walk's outer axes (1..rank-1) by one; returns the offset of
+ * the next row. */
 static size_t next_row(const struct walk *w, uint32_t *index, size_t offset)
 {
-    uint32_t d = w->rank - 1u;
-    while (d-- > 0u) {
+    for (uint32_t d = 1; d < w->rank; ++d) {
         offset += w->strides[d];
         if (++index[d] < w->dims[d]) return offset;
         offset -= (size_t)w->strides[d] * w->dims[d];
@@ -77,27 +72,25 @@ static size_t next_row(const struct walk *w, uint32_t *index, size_t offset)
     return offset;
 }
 
-/* The reduced group starting at x, visited row-major: the sum from 0, or the first maximum
- * (*at: its offset from x, when at is not NULL). Inline, so each caller gets the loop of its own op. */
-static inline float group_read(int max, const float *x, const struct walk *w, size_t *at)
+/* The groups of several reduced axes that stay several after merging: rows of the innermost one,
+ * the others carried once per row. Out of line, as they are rare. */
+static float group_read_rows(int max, const float *x, const struct walk *w, size_t *at)
 {
     uint32_t index[AD_MAX_RANK];
-    const uint32_t n = w->dims[w->rank - 1u], s = w->strides[w->rank - 1u];
-    size_t offset = 0, rows = w->rows, best = 0;
+    const uint32_t n = w->dims[0], s = w->strides[0];
+    size_t offset = 0, rows = w->count / n, best = 0;
     float acc = max ? x[0] : 0.0f;
 
-    for (uint32_t d = 0; d + 1u < w->rank; ++d) index[d] = 0;
+    for (uint32_t d = 1; d < w->rank; ++d) index[d] = 0;
     while (rows-- > 0u) {
         const float *p = x + offset;
-        if (!max) {
-            for (uint32_t j = 0; j < n; ++j, p += s) acc += *p;
-        } else {
-            /* The first element compares against itself: never taken, as in a loop from 1. */
-            for (uint32_t j = 0; j < n; ++j, p += s)
-                if (*p > acc) {
-                    acc = *p;
-                    best = (size_t)(p - x);
-                }
+        for (uint32_t j = 0; j < n; ++j, p += s) {
+            if (!max) {
+                acc += *p;
+            } else if (*p > acc) {
+                acc = *p;
+                best = (size_t)(p - x);
+            }
         }
         if (rows) offset = next_row(w, index, offset);
     }
@@ -105,14 +98,13 @@ static inline float group_read(int max, const float *x, const struct walk *w, si
     return acc;
 }
 
-/* Writes v to every element of the group starting at dx. */
-static inline void group_fill(float *dx, const struct walk *w, float v)
+static void group_fill_rows(float *dx, const struct walk *w, float v)
 {
     uint32_t index[AD_MAX_RANK];
-    const uint32_t n = w->dims[w->rank - 1u], s = w->strides[w->rank - 1u];
-    size_t offset = 0, rows = w->rows;
+    const uint32_t n = w->dims[0], s = w->strides[0];
+    size_t offset = 0, rows = w->count / n;
 
-    for (uint32_t d = 0; d + 1u < w->rank; ++d) index[d] = 0;
+    for (uint32_t d = 1; d < w->rank; ++d) index[d] = 0;
     while (rows-- > 0u) {
         float *p = dx + offset;
         for (uint32_t j = 0; j < n; ++j, p += s) *p = v;
@@ -120,16 +112,78 @@ static inline void group_fill(float *dx, const struct walk *w, float v)
     }
 }
 
-/* Runs BODY once per kept position o (row-major), with its group at offset `at` of x. The switch
- * over the kinds sits outside, so each kind gets its own loop nest. */
+/* The reduced group starting at x, visited row-major: its sum from 0 (max = 0), or its first
+ * maximum (max = 1; *at: the maximum's offset from x when at is not NULL). The usual single axis
+ * is a plain strided loop here, inlined into each caller. */
+static inline float group_read(int max, const float *x, const struct walk *w, size_t *at)
+{
+    const uint32_t n = w->dims[0], s = w->strides[0];
+    const float *p = x, *best = x;
+    float acc;
+
+    if (w->rank > 1u) return group_read_rows(max, x, w, at);
+    if (!max) {
+        acc = 0.0f;
+        for (uint32_t j = 0; j < n; ++j, p += s) acc += *p;
+        return acc;
+    }
+    /* The first element compares against itself: never taken, as in a loop from the second. */
+    acc = *p;
+    for (uint32_t j = 0; j < n; ++j, p += s)
+        if (*p > acc) {
+            acc = *p;
+            best = p;
+        }
+    if (at) *at = (size_t)(best - x);
+    return acc;
+}
+
+/* Writes v to every element of the group starting at dx. */
+static inline void group_fill(float *dx, const struct walk *w, float v)
+{
+    const uint32_t n = w->dims[0], s = w->strides[0];
+
+    if (w->rank > 1u) {
+        group_fill_rows(dx, w, v);
+        return;
+    }
+    for (uint32_t j = 0; j < n; ++j, dx += s) *dx = v;
+}
+
+/* Steps a row-major index over the walk's axes 2..rank-1 by one; returns the offset of the next
+ * plane (the innermost two axes are loops of their own). */
+static size_t next_plane(const struct walk *w, uint32_t *index, size_t offset)
+{
+    for (uint32_t d = 2; d < w->rank; ++d) {
+        offset += w->strides[d];
+        if (++index[d] < w->dims[d]) return offset;
+        offset -= (size_t)w->strides[d] * w->dims[d];
+        index[d] = 0;
+    }
+    return offset;
+}
+
+/* Runs BODY once per kept position o (row-major) with its group at offset `at` of x. The kept
+ * walk's innermost two axes are plain loops; only further axes (rare after merging) carry an
+ * index, once per plane. The callers switch over the kinds outside it, so each kind gets its
+ * own loop nest. */
 #define FOR_EACH_GROUP(BODY)                                                                         \
     do {                                                                                           \
-        for (size_t rows = kept.rows; rows-- > 0u;) {                                              \
-            size_t at = base;                                                                      \
-            for (uint32_t j = 0; j < n; ++j, ++o, at += s) {                                       \
-                BODY;                                                                              \
+        const uint32_t kn = kept.dims[0], ks = kept.strides[0];                                    \
+        const uint32_t mn = kept.rank > 1u ? kept.dims[1] : 1u, ms = kept.rank > 1u ? kept.strides[1] : 0u; \
+        size_t plane = 0, o = 0, planes = kept.count / ((size_t)kn * mn);                          \
+        if (kept.rank > 2u)                                                                        \
+            for (uint32_t d = 2; d < kept.rank; ++d) index[d] = 0;                                 \
+        for (;;) {                                                                                 \
+            size_t row = plane;                                                                    \
+            for (uint32_t i = 0; i < mn; ++i, row += ms) {                                         \
+                size_t at = row;                                                                   \
+                for (uint32_t j = 0; j < kn; ++j, ++o, at += ks) {                                 \
+                    BODY;                                                                          \
+                }                                                                                  \
             }                                                                                      \
-            if (rows) base = next_row(&kept, index, base);                                         \
+            if (--planes == 0u) break;                                                             \
+            plane = next_plane(&kept, index, plane);                                               \
         }                                                                                          \
     } while (0)
 
@@ -138,15 +192,12 @@ enum reduction { RED_SUM, RED_MEAN, RED_MAX };
 static void reduce(enum reduction kind, const float *x, float *y, uint32_t rank, const uint32_t *dims, uint32_t mask)
 {
     struct walk kept, reduced;
-    uint32_t index[AD_MAX_RANK], n, s;
-    size_t base = 0, o = 0;
+    uint32_t index[AD_MAX_RANK];
     float count;
 
     split(rank, dims, mask, &kept, &reduced);
-    n = kept.dims[kept.rank - 1u];
-    s = kept.strides[kept.rank - 1u];
+    if (kept.count == 0u) return;
     count = (float)reduced.count;
-    for (uint32_t d = 0; d + 1u < kept.rank; ++d) index[d] = 0;
     if (reduced.count == 0u) { /* empty groups: sum 0, mean 0/0; a max has nothing to read */
         FOR_EACH_GROUP(y[o] = kind == RED_MEAN ? 0.0f / count : 0.0f);
         return;
@@ -179,22 +230,19 @@ static void spread(enum reduction kind, const float *dy, const float *x, float *
                    const uint32_t *dims, uint32_t mask)
 {
     struct walk kept, reduced;
-    uint32_t index[AD_MAX_RANK], n, s;
-    size_t base = 0, o = 0, best;
+    uint32_t index[AD_MAX_RANK];
+    size_t best;
     float count;
 
     split(rank, dims, mask, &kept, &reduced);
-    if (reduced.count == 0u) return; /* dx is empty */
-    n = kept.dims[kept.rank - 1u];
-    s = kept.strides[kept.rank - 1u];
+    if (kept.count == 0u || reduced.count == 0u) return; /* dx is empty */
     count = (float)reduced.count;
-    for (uint32_t d = 0; d + 1u < kept.rank; ++d) index[d] = 0;
     switch (kind) {
     case RED_SUM: FOR_EACH_GROUP(group_fill(dx + at, &reduced, dy ? dy[o] : 1.0f)); break;
     case RED_MEAN: FOR_EACH_GROUP(group_fill(dx + at, &reduced, (dy ? dy[o] : 1.0f) / count)); break;
     case RED_MAX:
         /* Find the first maximum again, zero the group, then put the gradient there (dy is read
-         * before dx is written, as before). */
+         * before dx is written). */
         FOR_EACH_GROUP({
             const float g = dy ? dy[o] : 1.0f;
             (void)group_read(1, x + at, &reduced, &best);

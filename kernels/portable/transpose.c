@@ -47,10 +47,12 @@ void ad_transpose_f32(const float *x, float *y, uint32_t rank, const uint32_t *x
     }
     mid = dims[r - 2u];
     mid_stride = strides[r - 2u];
-    for (d = 0; d + 2u < r; ++d) {
-        planes *= dims[d];
-        index[d] = 0;
-    }
+    /* Only walks of more than two axes carry an index (and clear it: a memset call). */
+    if (r > 2u)
+        for (d = 0; d + 2u < r; ++d) {
+            planes *= dims[d];
+            index[d] = 0;
+        }
     for (size_t q = 0; q < planes; ++q) {
         const float *row = x + offset;
         for (uint32_t i = 0; i < mid; ++i, row += mid_stride) {
@@ -58,6 +60,7 @@ void ad_transpose_f32(const float *x, float *y, uint32_t rank, const uint32_t *x
             for (uint32_t j = 0; j < inner; ++j, p += inner_stride) *y++ = *p;
         }
         /* Next plane: carry through the leading axes only. */
+        if (q + 1u == planes) break;
         d = r - 2u;
         while (d-- > 0u) {
             offset += strides[d];

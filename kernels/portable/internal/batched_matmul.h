@@ -27,38 +27,62 @@ enum ad_product { AD_AB, AD_ABT, AD_ATB };
 /* out[i,j] (=|+=) sum_p x[i*x_row + p*x_col] * y[p*y_row + j*y_col] for out [rows,cols] contiguous,
  * inner length len, summed in increasing p.
  *
- * Four outputs of a row are computed together: each x value is loaded once for four products,
- * the operands advance by pointer steps instead of index products, and each output still sums
- * its own products from 0 in increasing p (the same rounding as one output at a time). */
-static inline void ad_strided_product(const float *x, size_t x_row, size_t x_col, const float *y, size_t y_row,
+ * Outputs are computed in blocks of two rows by four columns: each loaded x value serves four
+ * products and each loaded y value two, the operands advance by pointer steps instead of index
+ * products, and each output still sums its own products from 0 in increasing p (the same rounding
+ * as one output at a time). Leftover columns and a leftover row take narrower blocks. */
+#if defined(__GNUC__)
+/* Inlined into each call so that the unit strides of the call (1u) become immediate offsets and
+ * post-increments in the inner loops. */
+#define AD_PRODUCT_INLINE static inline __attribute__((always_inline))
+#else
+#define AD_PRODUCT_INLINE static inline
+#endif
+
+AD_PRODUCT_INLINE void ad_strided_product(const float *x, size_t x_row, size_t x_col, const float *y, size_t y_row,
                                       size_t y_col, float *out, uint32_t rows, uint32_t len, uint32_t cols,
                                       int accumulate)
 {
-    for (uint32_t i = 0; i < rows; ++i, x += x_row, out += cols) {
+    uint32_t i = 0;
+    for (; i + 2u <= rows; i += 2u, x += 2u * x_row, out += 2u * (size_t)cols) {
+        float *o0 = out, *o1 = out + cols;
         uint32_t j = 0;
         for (; j + 4u <= cols; j += 4u) {
-            const float *xp = x, *y0 = y + (size_t)j * y_col, *y1 = y0 + y_col, *y2 = y1 + y_col, *y3 = y2 + y_col;
-            float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-            for (uint32_t p = 0; p < len; ++p, xp += x_col, y0 += y_row, y1 += y_row, y2 += y_row, y3 += y_row) {
-                const float v = *xp;
-                a0 += v * *y0;
-                a1 += v * *y1;
-                a2 += v * *y2;
-                a3 += v * *y3;
+            const float *x0 = x, *x1 = x + x_row, *y0 = y + (size_t)j * y_col;
+            float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f, b0 = 0.0f, b1 = 0.0f, b2 = 0.0f, b3 = 0.0f;
+            for (uint32_t p = 0; p < len; ++p, x0 += x_col, x1 += x_col, y0 += y_row) {
+                const float u = *x0, v = *x1, w0 = y0[0], w1 = y0[y_col], w2 = y0[2u * y_col],
+                            w3 = y0[3u * y_col];
+                a0 += u * w0;
+                a1 += u * w1;
+                a2 += u * w2;
+                a3 += u * w3;
+                b0 += v * w0;
+                b1 += v * w1;
+                b2 += v * w2;
+                b3 += v * w3;
             }
             if (accumulate) {
-                out[j] += a0;
-                out[j + 1u] += a1;
-                out[j + 2u] += a2;
-                out[j + 3u] += a3;
+                o0[j] += a0; o0[j + 1u] += a1; o0[j + 2u] += a2; o0[j + 3u] += a3;
+                o1[j] += b0; o1[j + 1u] += b1; o1[j + 2u] += b2; o1[j + 3u] += b3;
             } else {
-                out[j] = a0;
-                out[j + 1u] = a1;
-                out[j + 2u] = a2;
-                out[j + 3u] = a3;
+                o0[j] = a0; o0[j + 1u] = a1; o0[j + 2u] = a2; o0[j + 3u] = a3;
+                o1[j] = b0; o1[j + 1u] = b1; o1[j + 2u] = b2; o1[j + 3u] = b3;
             }
         }
         for (; j < cols; ++j) {
+            const float *x0 = x, *x1 = x + x_row, *yp = y + (size_t)j * y_col;
+            float a = 0.0f, b = 0.0f;
+            for (uint32_t p = 0; p < len; ++p, x0 += x_col, x1 += x_col, yp += y_row) {
+                a += *x0 * *yp;
+                b += *x1 * *yp;
+            }
+            o0[j] = accumulate ? o0[j] + a : a;
+            o1[j] = accumulate ? o1[j] + b : b;
+        }
+    }
+    if (i < rows) { /* the last odd row */
+        for (uint32_t j = 0; j < cols; ++j) {
             const float *xp = x, *yp = y + (size_t)j * y_col;
             float acc = 0.0f;
             for (uint32_t p = 0; p < len; ++p, xp += x_col, yp += y_row) acc += *xp * *yp;
@@ -66,6 +90,8 @@ static inline void ad_strided_product(const float *x, size_t x_row, size_t x_col
         }
     }
 }
+
+#undef AD_PRODUCT_INLINE
 
 /* One matrix of the stack (shapes as in enum ad_product), adding to out when accumulate is set;
  * defined by the including file. */
@@ -76,11 +102,14 @@ static void ad_batched_product(enum ad_product kind, const float *x, const float
                                uint32_t k, uint32_t n, uint32_t batch_rank, const uint32_t *batch_dims,
                                const uint32_t *x_bs, const uint32_t *y_bs, const uint32_t *out_bs)
 {
-    uint32_t index[AD_MAX_RANK] = {0};
+    uint32_t index[AD_MAX_RANK];
     size_t count = 1, ox = 0, oy = 0, oo = 0;
     uint32_t d;
 
-    for (d = 0; d < batch_rank; ++d) count *= batch_dims[d];
+    for (d = 0; d < batch_rank; ++d) {
+        count *= batch_dims[d];
+        index[d] = 0;
+    }
     for (size_t b = 0; b < count; ++b) {
         /* The output matrix was written before iff some axis it repeats along is past index 0. */
         int accumulate = 0;
