@@ -187,6 +187,52 @@ static size_t next_plane(const struct walk *w, uint32_t *index, size_t offset)
         }                                                                                          \
     } while (0)
 
+/* FOR_EACH_GROUP for groups on a single reduced axis (rn elements, stride rs), the usual case:
+ * two neighbouring kept positions per pass (BODY2 handles o and o + 1 at offsets at and at + ks,
+ * BODY1 a last odd one), so the group loop's count and branch serve two groups. */
+#define FOR_EACH_PAIR(BODY2, BODY1)                                                                  \
+    do {                                                                                           \
+        const uint32_t kn = kept.dims[0], ks = kept.strides[0];                                    \
+        const uint32_t mn = kept.rank > 1u ? kept.dims[1] : 1u, ms = kept.rank > 1u ? kept.strides[1] : 0u; \
+        size_t plane = 0, o = 0, planes = kept.count / ((size_t)kn * mn);                          \
+        if (kept.rank > 2u)                                                                        \
+            for (uint32_t d = 2; d < kept.rank; ++d) index[d] = 0;                                 \
+        for (;;) {                                                                                 \
+            size_t row = plane;                                                                    \
+            for (uint32_t i = 0; i < mn; ++i, row += ms) {                                         \
+                size_t at = row;                                                                   \
+                uint32_t j = 0;                                                                    \
+                for (; j + 2u <= kn; j += 2u, o += 2u, at += 2u * (size_t)ks) {                    \
+                    BODY2;                                                                         \
+                }                                                                                  \
+                if (j < kn) {                                                                      \
+                    BODY1;                                                                         \
+                    ++o;                                                                           \
+                }                                                                                  \
+            }                                                                                      \
+            if (--planes == 0u) break;                                                             \
+            plane = next_plane(&kept, index, plane);                                               \
+        }                                                                                          \
+    } while (0)
+
+/* Sums (max = 0) or first maxima (max = 1) of the two single-axis groups at p and q. */
+static inline void pair_read(int max, const float *p, const float *q, uint32_t rn, uint32_t rs, float *a,
+                             float *b)
+{
+    float u = max ? *p : 0.0f, v = max ? *q : 0.0f;
+    for (uint32_t r = 0; r < rn; ++r, p += rs, q += rs) {
+        if (!max) {
+            u += *p;
+            v += *q;
+        } else {
+            u = *p > u ? *p : u;
+            v = *q > v ? *q : v;
+        }
+    }
+    *a = u;
+    *b = v;
+}
+
 enum reduction { RED_SUM, RED_MEAN, RED_MAX };
 
 static void reduce(enum reduction kind, const float *x, float *y, uint32_t rank, const uint32_t *dims, uint32_t mask)
@@ -200,6 +246,25 @@ static void reduce(enum reduction kind, const float *x, float *y, uint32_t rank,
     count = (float)reduced.count;
     if (reduced.count == 0u) { /* empty groups: sum 0, mean 0/0; a max has nothing to read */
         FOR_EACH_GROUP(y[o] = kind == RED_MEAN ? 0.0f / count : 0.0f);
+        return;
+    }
+    if (reduced.rank == 1u) {
+        const uint32_t rn = reduced.dims[0], rs = reduced.strides[0];
+        float a, b;
+        switch (kind) {
+        case RED_SUM:
+            FOR_EACH_PAIR((pair_read(0, x + at, x + at + ks, rn, rs, &a, &b), y[o] = a, y[o + 1u] = b),
+                          y[o] = group_read(0, x + at, &reduced, NULL));
+            break;
+        case RED_MEAN:
+            FOR_EACH_PAIR((pair_read(0, x + at, x + at + ks, rn, rs, &a, &b), y[o] = a / count, y[o + 1u] = b / count),
+                          y[o] = group_read(0, x + at, &reduced, NULL) / count);
+            break;
+        case RED_MAX:
+            FOR_EACH_PAIR((pair_read(1, x + at, x + at + ks, rn, rs, &a, &b), y[o] = a, y[o + 1u] = b),
+                          y[o] = group_read(1, x + at, &reduced, NULL));
+            break;
+        }
         return;
     }
     switch (kind) {
@@ -237,6 +302,25 @@ static void spread(enum reduction kind, const float *dy, const float *x, float *
     split(rank, dims, mask, &kept, &reduced);
     if (kept.count == 0u || reduced.count == 0u) return; /* dx is empty */
     count = (float)reduced.count;
+    if (reduced.rank == 1u && kind != RED_MAX) {
+        const uint32_t rn = reduced.dims[0], rs = reduced.strides[0];
+        const float scale = kind == RED_MEAN ? count : 1.0f;
+        /* Both gradients are read before either group is written. */
+        FOR_EACH_PAIR({
+                          const float g0 = (dy ? dy[o] : 1.0f) / scale;
+                          const float g1 = (dy ? dy[o + 1u] : 1.0f) / scale;
+                          float *p = dx + at;
+                          float *q = p + ks;
+                          for (uint32_t r = 0; r < rn; ++r) {
+                              *p = g0;
+                              *q = g1;
+                              p += rs;
+                              q += rs;
+                          }
+                      },
+                      group_fill(dx + at, &reduced, (dy ? dy[o] : 1.0f) / scale));
+        return;
+    }
     switch (kind) {
     case RED_SUM: FOR_EACH_GROUP(group_fill(dx + at, &reduced, dy ? dy[o] : 1.0f)); break;
     case RED_MEAN: FOR_EACH_GROUP(group_fill(dx + at, &reduced, (dy ? dy[o] : 1.0f) / count)); break;
@@ -270,3 +354,4 @@ void ad_reduce_max_backward_f32(const float *dy, const float *x, float *dx, uint
 }
 
 #undef FOR_EACH_GROUP
+#undef FOR_EACH_PAIR
