@@ -302,7 +302,50 @@ static void spread(enum reduction kind, const float *dy, const float *x, float *
     split(rank, dims, mask, &kept, &reduced);
     if (kept.count == 0u || reduced.count == 0u) return; /* dx is empty */
     count = (float)reduced.count;
-    if (reduced.rank == 1u && kind != RED_MAX) {
+    if (reduced.rank == 1u && kind == RED_MAX) {
+        const uint32_t rn = reduced.dims[0], rs = reduced.strides[0];
+        /* Both first maxima are found (and both gradients read) before either group is written. */
+        FOR_EACH_PAIR({
+                          const float g0 = dy ? dy[o] : 1.0f;
+                          const float g1 = dy ? dy[o + 1u] : 1.0f;
+                          const float *p = x + at;
+                          const float *q = p + ks;
+                          float u = p[0];
+                          float v = q[0];
+                          size_t bu = 0;
+                          size_t bv = 0;
+                          size_t off = 0;
+                          float *dp = dx + at;
+                          float *dq = dp + ks;
+                          for (uint32_t r = 0; r < rn; ++r) {
+                              if (p[off] > u) {
+                                  u = p[off];
+                                  bu = off;
+                              }
+                              if (q[off] > v) {
+                                  v = q[off];
+                                  bv = off;
+                              }
+                              off += rs;
+                          }
+                          off = 0;
+                          for (uint32_t r = 0; r < rn; ++r) {
+                              dp[off] = 0.0f;
+                              dq[off] = 0.0f;
+                              off += rs;
+                          }
+                          dp[bu] = g0;
+                          dq[bv] = g1;
+                      },
+                      {
+                          const float g = dy ? dy[o] : 1.0f;
+                          (void)group_read(1, x + at, &reduced, &best);
+                          group_fill(dx + at, &reduced, 0.0f);
+                          dx[at + best] = g;
+                      });
+        return;
+    }
+    if (reduced.rank == 1u) {
         const uint32_t rn = reduced.dims[0], rs = reduced.strides[0];
         const float scale = kind == RED_MEAN ? count : 1.0f;
         /* Both gradients are read before either group is written. */
