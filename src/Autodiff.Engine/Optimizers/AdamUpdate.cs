@@ -51,12 +51,12 @@ public sealed class AdamUpdateOp(Adam settings, double l2 = 0) : OptimizerUpdate
     public override void EmitElement(IKernelCallWriter c, string gradient, string index)
     {
         EmitRegularisedGradient(c, gradient, index, Adam.WeightDecay);
-        var (w, m, v) = (Element(c, 0, index), Element(c, 2, index), Element(c, 3, index));
-        c.Line($"const float m = {F(Adam.Beta1)} * {m} + {F32(1f - (float)Adam.Beta1)} * d;");
-        c.Line($"const float v = {F(Adam.Beta2)} * {v} + {F32(1f - (float)Adam.Beta2)} * d * d;");
+        var (m, v) = (Element(c, 2, index), Element(c, 3, index));
+        c.Line($"const float m = AD_FMA({F(Adam.Beta1)}, {m}, {F32(1f - (float)Adam.Beta1)} * d);");
+        c.Line($"const float v = AD_FMA({F(Adam.Beta2)}, {v}, {F32(1f - (float)Adam.Beta2)} * d * d);");
         c.Line($"{m} = m;");
         c.Line($"{v} = v;");
-        c.Line($"{w} -= {c.StepLocal("step_size")} * m / (sqrtf(v) / {c.StepLocal("bias2_sqrt")} + {F(Adam.Eps)});");
+        c.Line(Descend(c, index, c.StepLocal("step_size"), $"m / (sqrtf(v) / {c.StepLocal("bias2_sqrt")} + {F(Adam.Eps)})"));
         c.Line("}");
     }
 }

@@ -88,8 +88,8 @@ public abstract class OptimizerUpdateOp : Op, IElementUpdate
     {
         c.Line("{");
         c.Line($"float d = {gradient};");
-        if (L2 != 0) c.Line($"d += {F32(2f * (float)L2)} * {Element(c, 0, index)};");
-        if (weightDecay != 0) c.Line($"d += {F(weightDecay)} * {Element(c, 0, index)};");
+        if (L2 != 0) c.Line($"d = AD_FMA({F32(2f * (float)L2)}, {Element(c, 0, index)}, d);");
+        if (weightDecay != 0) c.Line($"d = AD_FMA({F(weightDecay)}, {Element(c, 0, index)}, d);");
     }
 
     /// <summary>Element <paramref name="index"/> of input <paramref name="input"/> (the parameter or a state tensor) as a C lvalue.</summary>
@@ -114,6 +114,14 @@ public abstract class OptimizerUpdateOp : Op, IElementUpdate
 
     /// <summary>The learning rate of the current step as C: the local from <see cref="EmitStepConstants"/>, or a literal.</summary>
     protected string Lr(IKernelCallWriter c) => Settings.Schedule is ConstantLr ? F(Settings.Lr) : c.StepLocal("lr");
+
+    /// <summary>
+    /// The statement w = w − <paramref name="rate"/>·<paramref name="step"/> for element <paramref name="index"/>,
+    /// one fused multiply-add where the FPU has one (the updates' multiply-adds all are: on a
+    /// Cortex-M4F a VFMA is one instruction where a multiply and an add are two).
+    /// </summary>
+    protected static string Descend(IKernelCallWriter c, string index, string rate, string step) =>
+        $"{Element(c, 0, index)} = AD_FMA(-{rate}, {step}, {Element(c, 0, index)});";
 
     protected static string F(double value) => CText.Float(value);
 

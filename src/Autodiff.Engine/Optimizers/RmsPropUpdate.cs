@@ -45,20 +45,20 @@ public sealed class RmsPropUpdateOp(RmsProp settings, double l2 = 0) : Optimizer
     public override void EmitElement(IKernelCallWriter c, string gradient, string index)
     {
         EmitRegularisedGradient(c, gradient, index, RmsProp.WeightDecay);
-        var (w, squareAvg) = (Element(c, 0, index), Element(c, 2, index));
-        c.Line($"const float s = {F(RmsProp.Alpha)} * {squareAvg} + {F32(1f - (float)RmsProp.Alpha)} * d * d;");
+        var squareAvg = Element(c, 2, index);
+        c.Line($"const float s = AD_FMA({F(RmsProp.Alpha)}, {squareAvg}, {F32(1f - (float)RmsProp.Alpha)} * d * d);");
         c.Line($"{squareAvg} = s;");
         c.Line($"const float avg = sqrtf(s) + {F(RmsProp.Eps)};");
         if (StateCount == 2)
         {
             var buf = Element(c, 3, index);
-            c.Line($"const float b = {F(RmsProp.Momentum)} * {buf} + d / avg;");
+            c.Line($"const float b = AD_FMA({F(RmsProp.Momentum)}, {buf}, d / avg);");
             c.Line($"{buf} = b;");
-            c.Line($"{w} -= {Lr(c)} * b;");
+            c.Line(Descend(c, index, Lr(c), "b"));
         }
         else
         {
-            c.Line($"{w} -= {Lr(c)} * (d / avg);");
+            c.Line(Descend(c, index, Lr(c), "d / avg"));
         }
         c.Line("}");
     }

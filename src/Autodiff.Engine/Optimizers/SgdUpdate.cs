@@ -45,7 +45,8 @@ public sealed class SgdUpdateOp(Sgd settings, double l2 = 0) : OptimizerUpdateOp
         if (Sgd.Momentum == 0) return;
         // Step 0: buf = 0·buf + 1·d = d exactly (buf starts at zero), PyTorch's undamped copy.
         c.Line($"const float {c.StepLocal("momentum")} = {c.StepCounter} == 0u ? 0.0f : {F(Sgd.Momentum)};");
-        c.Line($"const float {c.StepLocal("keep")} = {c.StepCounter} == 0u ? 1.0f : {F32(1f - (float)Sgd.Dampening)};");
+        if (Sgd.Dampening != 0)
+            c.Line($"const float {c.StepLocal("keep")} = {c.StepCounter} == 0u ? 1.0f : {F32(1f - (float)Sgd.Dampening)};");
     }
 
     public override string? PlainDescentRate(IKernelCallWriter c) =>
@@ -57,11 +58,13 @@ public sealed class SgdUpdateOp(Sgd settings, double l2 = 0) : OptimizerUpdateOp
         if (Sgd.Momentum != 0)
         {
             var buf = Element(c, 2, index);
-            c.Line($"const float b = {c.StepLocal("momentum")} * {buf} + {c.StepLocal("keep")} * d;");
+            // Without dampening the gradient's factor is 1 on every step.
+            var fresh = Sgd.Dampening != 0 ? $"{c.StepLocal("keep")} * d" : "d";
+            c.Line($"const float b = AD_FMA({c.StepLocal("momentum")}, {buf}, {fresh});");
             c.Line($"{buf} = b;");
-            c.Line(Sgd.Nesterov ? $"d = d + {F(Sgd.Momentum)} * b;" : "d = b;");
+            c.Line(Sgd.Nesterov ? $"d = AD_FMA({F(Sgd.Momentum)}, b, d);" : "d = b;");
         }
-        c.Line($"{Element(c, 0, index)} -= {Lr(c)} * d;");
+        c.Line(Descend(c, index, Lr(c), "d"));
         c.Line("}");
     }
 }

@@ -87,10 +87,9 @@ public class OptimizerKernelTests
         Assert.Equal(
             $"const float {local}lr = ad_lr_schedule_f32(AD_LR_STEP, 0.5, 0.5, 10u, 0.0, steps_done);\n" +
             $"const float {local}momentum = steps_done == 0u ? 0.0f : 0.9f;\n" +
-            $"const float {local}keep = steps_done == 0u ? 1.0f : 1.0f;\n" +
-            "{\nfloat d = g;\nd += 0.5f * w[k];\n" +
-            $"const float b = {local}momentum * w_momentum[k] + {local}keep * d;\nw_momentum[k] = b;\nd = d + 0.9f * b;\n" +
-            $"w[k] -= {local}lr * d;\n}}\n",
+            "{\nfloat d = g;\nd = AD_FMA(0.5f, w[k], d);\n" +
+            $"const float b = AD_FMA({local}momentum, w_momentum[k], d);\nw_momentum[k] = b;\nd = AD_FMA(0.9f, b, d);\n" +
+            $"w[k] = AD_FMA(-{local}lr, d, w[k]);\n}}\n",
             writer.Text);
         Assert.Equal(["w.momentum"], g.Graph.OptimizerState.Select(s => s.Name));
         Assert.Null(((IElementUpdate)update.Op).PlainDescentRate(writer));
@@ -102,7 +101,7 @@ public class OptimizerKernelTests
         var plainWriter = new TextWriter(plain);
         ((IElementUpdate)plain.Op).EmitStepConstants(plainWriter);
         ((IElementUpdate)plain.Op).EmitElement(plainWriter, "g", "k");
-        Assert.Equal("{\nfloat d = g;\nv[k] -= 0.5f * d;\n}\n", plainWriter.Text);
+        Assert.Equal("{\nfloat d = g;\nv[k] = AD_FMA(-0.5f, d, v[k]);\n}\n", plainWriter.Text);
         Assert.Equal("0.5f", ((IElementUpdate)plain.Op).PlainDescentRate(plainWriter));
     }
 
