@@ -82,7 +82,7 @@ void ad_sub_f32(const float *x, const float *y, float *z, uint32_t n);
 void ad_mul_f32(const float *x, const float *y, float *z, uint32_t n);
 void ad_div_f32(const float *x, const float *y, float *z, uint32_t n);
 
-/* Highest rank of the dims arrays taken by the strided kernels (broadcast, transpose,
+/* Highest rank of the dims arrays taken by the strided kernels (broadcasting arithmetic,
  * reductions, batched matmul); they keep index counters in arrays of this size. */
 #define AD_MAX_RANK 8u
 
@@ -271,17 +271,6 @@ void ad_dropout_f32(const float *x, float *y, uint32_t n, uint32_t seed, uint32_
 void ad_dropout_backward_f32(const float *dy, float *dx, uint32_t n, uint32_t seed, uint32_t step,
                              uint32_t threshold, float scale);
 
-/* ---- broadcast.c: broadcasting to a shape and its adjoint ---------------------------- */
-
-/* y (contiguous, `rank` dims `dims`, rank <= AD_MAX_RANK) = x repeated: y[index] =
- * x[sum_d index[d] * x_strides[d]], strides in floats, 0 along repeated axes. */
-void ad_broadcast_f32(const float *x, float *y, uint32_t rank, const uint32_t *dims, const uint32_t *x_strides);
-
-/* Sums x (contiguous, `rank` dims `dims`) down to y (y_count floats): y = 0, then for every index of
- * x in row-major order y[sum_d index[d] * y_strides[d]] += x[index], strides 0 along summed axes. */
-void ad_sum_to_shape_f32(const float *x, float *y, uint32_t y_count, uint32_t rank, const uint32_t *dims,
-                         const uint32_t *y_strides);
-
 /* ---- matmul.c: batched matrix products ----------------------------------------------- */
 
 /* Stacks of row-major matrices with batch axes batch_dims[batch_rank] (batch_rank <= AD_MAX_RANK - 2;
@@ -304,12 +293,6 @@ void ad_matmul_backward_a_f32(const float *dc, const float *b, float *da, uint32
 void ad_matmul_backward_b_f32(const float *a, const float *dc, float *db, uint32_t m, uint32_t k, uint32_t n,
                               uint32_t batch_rank, const uint32_t *batch_dims, const uint32_t *a_batch_strides,
                               const uint32_t *dc_batch_strides, const uint32_t *db_batch_strides);
-
-/* ---- transpose.c: axis permutation ----------------------------------------------------- */
-
-/* y's axis d is x's axis perm[d]: y dims[d] = x_dims[perm[d]].  x has `rank` dims x_dims
- * (rank <= AD_MAX_RANK), y is contiguous. Not in place. */
-void ad_transpose_f32(const float *x, float *y, uint32_t rank, const uint32_t *x_dims, const uint32_t *perm);
 
 /* ---- reductions.c: sum / mean / max over axes ------------------------------------------ */
 

@@ -162,7 +162,7 @@ public static class UpstreamGradient
 
 // The adjoint of broadcasting: sums a tensor over the axes along which a smaller one was
 // repeated, which is how every broadcasting op returns a gradient to its operand's shape;
-// and the explicit `broadcast` op. Kernels: kernels/*/broadcast.c.
+// and the explicit `broadcast` op. The generated code walks both with loops of its own.
 
 /// <summary>Sums <c>x</c> down to <see cref="Target"/>, a shape that broadcasts to <c>x</c>'s shape.</summary>
 public sealed class SumToShapeOp(Shape target) : Op
@@ -170,7 +170,7 @@ public sealed class SumToShapeOp(Shape target) : Op
     public Shape Target { get; } = target;
     public override string Name => "sum_to_shape";
     public override string Describe() => $"sum_to_shape{Target}";
-    public override string KernelFamily => "broadcast";
+    public override string? KernelFamily => null;
 
     public override Shape? InferShape(IReadOnlyList<Shape> s, out string? error)
     {
@@ -190,12 +190,13 @@ public sealed class SumToShapeOp(Shape target) : Op
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
         [ctx.Builder.Apply(new BroadcastToOp(ctx.Input(0).Shape), [ctx.GradOutputOrOne()], "grad." + ctx.Input(0).Name, null)];
 
+    /// <summary>y = 0, then y[offset of k] += x[k] over x row-major: the interpreter's order of the sums.</summary>
     public override void Emit(IKernelCallWriter c)
     {
         var x = c.Node.Input(0).Shape;
-        var (dims, strides) = Broadcasting.Coalesce(x.ToArray(), Broadcasting.AlignedStrides(Target, x));
-        c.Call("ad_sum_to_shape_f32", c.In(0), c.Out, Target.Count, dims.Length,
-            Broadcasting.U32Array(dims), Broadcasting.U32Array(strides[0]));
+        c.Line($"for (size_t k = 0; k < {Target.Count}u; ++k) {c.Out}[k] = 0.0f;");
+        StridedLoops.Emit(c, x.ToArray(), [Broadcasting.AlignedStrides(Target, x)],
+            (k, offsets) => $"{c.Out}[{offsets[0]}] += {c.In(0)}[{k}];");
     }
 }
 
@@ -222,11 +223,12 @@ public sealed class BroadcastToOp(Shape target) : Op
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
         [Broadcasting.ReduceTo(ctx.Builder, ctx.GradOutputOrOne(), ctx.Input(0))];
 
-    public override void Emit(IKernelCallWriter c)
-    {
-        var (dims, strides) = Broadcasting.Coalesce(Target.ToArray(), Broadcasting.AlignedStrides(c.Node.Input(0).Shape, Target));
-        c.Call("ad_broadcast_f32", c.In(0), c.Out, dims.Length, Broadcasting.U32Array(dims), Broadcasting.U32Array(strides[0]));
-    }
+    public override string? KernelFamily => null;
+
+    /// <summary>y[k] = x[offset of k], the repeated axes with stride 0.</summary>
+    public override void Emit(IKernelCallWriter c) =>
+        StridedLoops.Emit(c, Target.ToArray(), [Broadcasting.AlignedStrides(c.Node.Input(0).Shape, Target)],
+            (k, offsets) => $"{c.Out}[{k}] = {c.In(0)}[{offsets[0]}];");
 }
 
 public static class BroadcastGraphExtensions

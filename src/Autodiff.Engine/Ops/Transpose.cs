@@ -3,7 +3,7 @@ using Autodiff.Engine.Graph;
 namespace Autodiff.Engine.Ops;
 
 // Axis permutation: y's axis i is x's axis perm[i]; the default swaps the last two axes.
-// Backward is the inverse permutation. Kernels: kernels/*/transpose.c.
+// Backward is the inverse permutation. The generated code gathers with loops of its own.
 
 /// <summary>Permutes the axes of x (full axes, batch included; negative values count from the end).</summary>
 public sealed class TransposeOp(IReadOnlyList<int>? perm = null) : Op
@@ -65,11 +65,16 @@ public sealed class TransposeOp(IReadOnlyList<int>? perm = null) : Op
         return [ctx.Builder.Apply(new TransposeOp(inverse), [ctx.GradOutputOrOne()], "grad." + ctx.Input(0).Name, null)];
     }
 
+    public override string? KernelFamily => null;
+
+    /// <summary>y[k] = x[offset of k]: the output walked row-major, x through the permuted strides.</summary>
     public override void Emit(IKernelCallWriter c)
     {
         var x = c.Node.Input(0).Shape;
         var perm = Resolve(x.Rank, out _)!;
-        c.Call("ad_transpose_f32", c.In(0), c.Out, x.Rank, Broadcasting.U32Array(x.Dims), Broadcasting.U32Array(perm));
+        var strides = x.Strides();
+        StridedLoops.Emit(c, c.Node.Out.Shape.ToArray(), [perm.Select(p => strides[p]).ToArray()],
+            (k, offsets) => $"{c.Out}[{k}] = {c.In(0)}[{offsets[0]}];");
     }
 }
 
