@@ -83,7 +83,7 @@ void ad_mul_f32(const float *x, const float *y, float *z, uint32_t n);
 void ad_div_f32(const float *x, const float *y, float *z, uint32_t n);
 
 /* Highest rank of the dims arrays taken by the strided kernels (broadcasting arithmetic,
- * reductions, batched matmul); they keep index counters in arrays of this size. */
+ * batched matmul); they keep index counters in arrays of this size. */
 #define AD_MAX_RANK 8u
 
 /* NumPy-broadcasting z = x op y for op = add, sub, mul, div. z is contiguous with `rank` dims
@@ -293,26 +293,6 @@ void ad_matmul_backward_a_f32(const float *dc, const float *b, float *da, uint32
 void ad_matmul_backward_b_f32(const float *a, const float *dc, float *db, uint32_t m, uint32_t k, uint32_t n,
                               uint32_t batch_rank, const uint32_t *batch_dims, const uint32_t *a_batch_strides,
                               const uint32_t *dc_batch_strides, const uint32_t *db_batch_strides);
-
-/* ---- reductions.c: sum / mean / max over axes ------------------------------------------ */
-
-/* x has `rank` dims `dims` (rank <= AD_MAX_RANK; 0: one element); bit d of `mask` marks axis d as
- * reduced. y holds one value per index of the kept axes, row-major (keepdims does not change
- * the layout). Reduced elements are visited in row-major order: sums accumulate in that order
- * from 0, mean = sum / count, max keeps the first maximum. */
-void ad_reduce_sum_f32(const float *x, float *y, uint32_t rank, const uint32_t *dims, uint32_t mask);
-void ad_reduce_mean_f32(const float *x, float *y, uint32_t rank, const uint32_t *dims, uint32_t mask);
-void ad_reduce_max_f32(const float *x, float *y, uint32_t rank, const uint32_t *dims, uint32_t mask);
-
-/* dx (x's shape) = dy spread over each reduced group: sum: dy; mean: dy / count.
- * dy NULL means 1 everywhere (the reduction is the loss). */
-void ad_reduce_sum_backward_f32(const float *dy, float *dx, uint32_t rank, const uint32_t *dims, uint32_t mask);
-void ad_reduce_mean_backward_f32(const float *dy, float *dx, uint32_t rank, const uint32_t *dims, uint32_t mask);
-
-/* dx = dy (NULL: 1) at the first maximum of each reduced group (found again from the forward
- * input x), 0 elsewhere. */
-void ad_reduce_max_backward_f32(const float *dy, const float *x, float *dx, uint32_t rank, const uint32_t *dims,
-                                uint32_t mask);
 
 /* ---- shape.c: shape-only ops (reshape, flatten, squeeze, unsqueeze) --------------------- */
 

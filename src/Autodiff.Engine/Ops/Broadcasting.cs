@@ -129,15 +129,6 @@ public static class Broadcasting
         return items.Length == 0 ? "NULL" : "(const uint32_t[]){" + string.Join(", ", items) + "}";
     }
 
-    /// <summary>A bit mask of the axes flagged true (bit i = axis i), as kernels take reduced axes; at most <see cref="MaxRank"/> bits.</summary>
-    public static int AxisMask(IReadOnlyList<bool> flags)
-    {
-        var mask = 0;
-        for (var i = 0; i < flags.Count; i++)
-            if (flags[i]) mask |= 1 << i;
-        return mask;
-    }
-
     /// <summary>
     /// A gradient computed in a broadcast output's shape, summed back to <paramref name="operand"/>'s
     /// shape; the gradient itself when no broadcasting happened.

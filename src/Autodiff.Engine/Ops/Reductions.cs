@@ -5,10 +5,10 @@ namespace Autodiff.Engine.Ops;
 
 // sum / mean / max over a set of axes, optionally keeping them as extent-1 axes. Axes are axes of
 // the full tensor, batch included (the model language's per-sample axes go through
-// ReductionAxes.FromPerSample); no axes means all of them, which gives a scalar. Kernels take the
-// input's dims and a bit mask of reduced axes; keepdims changes only the shape, not the memory.
-// For each output element the kernels visit the reduced elements in row-major order, so sums
-// round the same way in C and here, and max picks the first maximum. Kernels: kernels/*/reductions.c.
+// ReductionAxes.FromPerSample); no axes means all of them, which gives a scalar. keepdims changes
+// only the shape, not the memory. The generated code writes the walks as loops of its own
+// (StridedLoops.EmitGroups): for each output element the reduced elements in row-major order, so
+// sums round the same way in C and here, and max picks the first maximum.
 
 public enum ReductionKind { Sum, Mean, Max }
 
@@ -53,21 +53,6 @@ public static class ReductionAxes
         var dims = x.ToArray();
         return (Broadcasting.Offsets(Pick(false, dims), Pick(false, strides)), Broadcasting.Offsets(Pick(true, dims), Pick(true, strides)));
     }
-
-    /// <summary>The arguments <c>rank, dims, mask</c> of a reduction kernel, with neighbouring axes of the same kind merged.</summary>
-    public static object[] KernelShape(Shape x, bool[] reduced)
-    {
-        var dims = new List<int>();
-        var kinds = new List<bool>();
-        for (var i = 0; i < x.Rank; i++)
-        {
-            if (x[i] == 1) continue;
-            if (kinds.Count > 0 && kinds[^1] == reduced[i]) { dims[^1] *= x[i]; continue; }
-            dims.Add(x[i]);
-            kinds.Add(reduced[i]);
-        }
-        return [dims.Count, Broadcasting.U32Array(dims), Broadcasting.AxisMask(kinds)];
-    }
 }
 
 /// <summary>Base of sum, mean and max. Input: x; output: x without (or with extent 1 on) the reduced axes.</summary>
@@ -76,7 +61,7 @@ public abstract class ReductionOp(IReadOnlyList<int>? axes, bool keepDims) : Op
     /// <summary>Full-tensor axes; null reduces every axis.</summary>
     public IReadOnlyList<int>? Axes { get; } = axes?.ToArray();
     public bool KeepDims { get; } = keepDims;
-    public override string KernelFamily => "reductions";
+    public override string? KernelFamily => null;
 
     public override string Describe() =>
         $"{Name}(axes={(Axes is null ? "all" : "[" + string.Join(", ", Axes) + "]")}{(KeepDims ? ", keepdims" : "")})";
@@ -122,8 +107,16 @@ public abstract class ReductionOp(IReadOnlyList<int>? axes, bool keepDims) : Op
     public override void Emit(IKernelCallWriter c)
     {
         var x = c.Node.Input(0).Shape;
-        c.Call($"ad_reduce_{Name}_f32", [c.In(0), c.Out, .. ReductionAxes.KernelShape(x, Reduced(x))]);
+        var (input, count) = (c.In(0), Count(x));
+        var (begin, element) = Kind == ReductionKind.Max
+            ? ($"float acc = {input}[base];", (Func<string, string>)(r => $"if ({input}[base + {r}] > acc) acc = {input}[base + {r}];"))
+            : ("float acc = 0.0f;", r => $"acc += {input}[base + {r}];");
+        var result = Kind == ReductionKind.Mean ? $"acc / {CodeGen.CText.Float(count)}" : "acc";
+        StridedLoops.EmitGroups(c, x, Reduced(x), begin, [element], $"{c.Out}[k] = {result};");
     }
+
+    /// <summary>Elements per reduced group.</summary>
+    private int Count(Shape x) => Enumerable.Range(0, x.Rank).Where(i => Reduced(x)[i]).Aggregate(1, (n, i) => n * x[i]);
 }
 
 public sealed class SumOp(IReadOnlyList<int>? axes = null, bool keepDims = false) : ReductionOp(axes, keepDims)
@@ -158,7 +151,7 @@ public sealed class ReductionGradOp(ReductionKind kind, IReadOnlyList<int>? axes
     public Shape InputShape { get; } = inputShape;
 
     public override string Name => $"reduce_{Kind.ToString().ToLowerInvariant()}_backward";
-    public override string KernelFamily => "reductions";
+    public override string? KernelFamily => null;
 
     private int SavedInputs => Kind == ReductionKind.Max ? 1 : 0;
 
@@ -200,10 +193,21 @@ public sealed class ReductionGradOp(ReductionKind kind, IReadOnlyList<int>? axes
 
     public override void Emit(IKernelCallWriter c)
     {
-        var shape = ReductionAxes.KernelShape(InputShape, ReductionAxes.Flags(Axes, InputShape.Rank, out _)!);
-        var dy = c.Node.Inputs.Count > SavedInputs ? c.In(SavedInputs) : "NULL";
-        object[] data = Kind == ReductionKind.Max ? [dy, c.In(0)] : [dy];
-        c.Call($"ad_{Name}_f32", [.. data, c.Out, .. shape]);
+        var reduced = ReductionAxes.Flags(Axes, InputShape.Rank, out _)!;
+        var count = Enumerable.Range(0, InputShape.Rank).Where(i => reduced[i]).Aggregate(1, (n, i) => n * InputShape[i]);
+        var g = c.Node.Inputs.Count > SavedInputs ? $"{c.In(SavedInputs)}[k]" : "1.0f";
+        if (Kind == ReductionKind.Mean) g = $"{g} / {CodeGen.CText.Float(count)}";
+        var dx = c.Out;
+        if (Kind != ReductionKind.Max)
+        {
+            StridedLoops.EmitGroups(c, InputShape, reduced, $"const float g = {g};", [r => $"{dx}[base + {r}] = g;"], "");
+            return;
+        }
+        // The first maximum of the group (found again in x), then the group's gradient: g there, 0 elsewhere.
+        var x = c.In(0);
+        StridedLoops.EmitGroups(c, InputShape, reduced, $"const float g = {g};\nsize_t best = base;",
+            [r => $"if ({x}[base + {r}] > {x}[best]) best = base + {r};", r => $"{dx}[base + {r}] = 0.0f;"],
+            $"{dx}[best] = g;");
     }
 }
 
