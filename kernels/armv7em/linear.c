@@ -97,10 +97,12 @@
     "s14", "s15", "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "s24", "s25", "s26",   \
     "s27", "s28", "s29", "s30", "s31", "cc", "memory"
 
-/* The block functions: w[r * in + i] (r < R) against x[i] for the first 8 * chunks inputs. */
+/* The block functions: w[r * in + i] (r < R) against x[i] for the first 8 * chunks inputs. Not
+ * inlined: their clobbers make a function save s16-s31, which should cost only where assembly runs. */
 #define AD7_BLOCK(name, code)                                                                    \
-    static void name(const float *x, const float *w, uint32_t in, uint32_t chunks,             \
-                     const float *rowvals, uintptr_t e, uintptr_t f)                             \
+    __attribute__((noinline)) static void name(const float *x, const float *w, uint32_t in,     \
+                                               uint32_t chunks, const float *rowvals,            \
+                                               uintptr_t e, uintptr_t f)                         \
     {                                                                                            \
         register const float *r0 __asm__("r0") = x;                                              \
         register const float *r1 __asm__("r1") = w;                                              \
