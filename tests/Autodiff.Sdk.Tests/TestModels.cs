@@ -21,16 +21,19 @@ public static class TestModels
         init: { seed: 3 }
         """;
 
-    /// <summary>A classifier with a residual add, so it uses the elementwise family, which has CMSIS kernels.</summary>
+    /// <summary>
+    /// A classifier with a residual add, so it uses the elementwise family, which has CMSIS kernels,
+    /// and 16 inputs, the narrowest layer the armv7em kernels run assembly for.
+    /// </summary>
     public static string ResidualClassifier(string name, string learningRate = "0.1") => $$"""
         autodiff: 1
         name: {{name}}
         inputs:
-          x: [4]
+          x: [16]
           y: [3]
         batch: 2
         layers:
-          - linear: { units: 4, name: h }
+          - linear: { units: 16, name: h }
           - add: { in: [h, x] }
           - relu
           - linear: { units: 3, name: out }

@@ -11,7 +11,8 @@
  * weights are loaded back to back with immediate offsets from one pointer advanced once (on a
  * Cortex-M4 consecutive single loads take one cycle, a load with write-back two). The eight-row
  * loops are separate functions so that only their own pointers are live and gcc keeps all of them
- * in core registers.
+ * in core registers. ad_linear_forward_c and ad_linear_sgd_c are not inlined either, so that the
+ * portable and the armv7em kernels run the same machine code on the rows both give to C.
  *
  * This header defines external functions of the kernel ABI: exactly one linear.c per firmware
  * includes it.
@@ -20,6 +21,13 @@
 #define AD_INTERNAL_LINEAR_COMMON_H
 
 #include "../autodiff_kernels.h"
+
+/* Keeps a helper out of line (register pressure, identical code in every family); a hint only. */
+#if defined(__GNUC__)
+#define AD_NOINLINE __attribute__((noinline))
+#else
+#define AD_NOINLINE
+#endif
 
 /* Rows of W per pass over x. */
 #define AD_LINEAR_BLOCK 8u
@@ -45,7 +53,7 @@
     } while (0)
 
 /* acc[r] += sum_i x[i] * w[r*in + i] for r < 8, over i in increasing order.  x [in], w [8,in]. */
-__attribute__((noinline)) static void ad_dot_8_rows(const float *x, const float *w0, uint32_t in, float acc[8])
+AD_NOINLINE static void ad_dot_8_rows(const float *x, const float *w0, uint32_t in, float acc[8])
 {
     const float *w1 = w0 + in, *w2 = w1 + in, *w3 = w2 + in, *w4 = w3 + in, *w5 = w4 + in, *w6 = w5 + in, *w7 = w6 + in;
     float a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7];
@@ -65,7 +73,7 @@ __attribute__((noinline)) static void ad_dot_8_rows(const float *x, const float 
 }
 
 /* w[r*in + i] += c[r] * x[i] for r < 8, i < in.  x [in], w [8,in]. */
-__attribute__((noinline)) static void ad_axpy_8_rows(const float *x, float *w0, uint32_t in, const float c[8])
+AD_NOINLINE static void ad_axpy_8_rows(const float *x, float *w0, uint32_t in, const float c[8])
 {
     float *w1 = w0 + in, *w2 = w1 + in, *w3 = w2 + in, *w4 = w3 + in, *w5 = w4 + in, *w6 = w5 + in, *w7 = w6 + in;
     const float c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4], c5 = c[5], c6 = c[6], c7 = c[7];
@@ -88,7 +96,7 @@ __attribute__((noinline)) static void ad_axpy_8_rows(const float *x, float *w0, 
 /* y[b,o] = sum_i x[b,i] * w[o,i] + bias[o].  x [B,in], w [out,in], bias [out] or NULL, y [B,out].
  * No scratch. One accumulator per output, summed over i in increasing order from the bias (the
  * reference interpreter's order, so results differ from it only by multiply-add contraction). */
-static void ad_linear_forward_c(const float *x, const float *w, const float *bias, float *y,
+AD_NOINLINE static void ad_linear_forward_c(const float *x, const float *w, const float *bias, float *y,
                                 uint32_t batch, uint32_t in, uint32_t out)
 {
     for (uint32_t b = 0; b < batch; ++b) {
@@ -112,7 +120,7 @@ static void ad_linear_forward_c(const float *x, const float *w, const float *bia
 
 /* w[o,i] += sum_b (-(lr * dy[b,o])) * x[b,i], the terms added in increasing b.  w [out,in],
  * dy [B,out], x [B,in]. No scratch. */
-static void ad_linear_sgd_c(float *w, const float *dy, const float *x,
+AD_NOINLINE static void ad_linear_sgd_c(float *w, const float *dy, const float *x,
                             uint32_t batch, uint32_t in, uint32_t out, float lr)
 {
     uint32_t o = 0;

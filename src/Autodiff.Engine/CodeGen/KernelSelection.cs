@@ -47,7 +47,8 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
     /// <summary>
     /// Chooses per kernel family. <c>portable</c>: portable everywhere. <c>auto</c>: on an Armv7E-M core
     /// with an FPU (Cortex-M4F, M7) the <c>armv7em</c> implementation of every family that has one
-    /// (<c>kernels/armv7em/&lt;family&gt;.c</c>, faster than any other there); then, on a board with the
+    /// (<c>kernels/armv7em/&lt;family&gt;.c</c>, faster than any other there) and runs assembly for
+    /// this model's shapes; then, on a board with the
     /// MVE extension (Helium), the CMSIS implementation of every remaining family that has one
     /// (<c>kernels/cmsis/&lt;family&gt;.c</c> with its <c>.cmsis</c> list) whose CMSIS sources are found;
     /// portable for the rest, quietly, saying once (AD5003, info) how to enable CMSIS on a board that
@@ -72,7 +73,8 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
             return AllPortable(families);
         }
         var arm = choice is KernelChoice.Auto or KernelChoice.Armv7em && kernelsFound && HasArmv7emFpu(board)
-            ? families.Where(f => File.Exists(Path.Combine(kernelsDirectory!, Armv7em, f + ".c"))).ToHashSet()
+            ? families.Where(f => File.Exists(Path.Combine(kernelsDirectory!, Armv7em, f + ".c"))
+                                  && (choice == KernelChoice.Armv7em || Armv7emRunsAssembly(plan, f))).ToHashSet()
             : [];
         if (choice == KernelChoice.Armv7em) return Build(families, arm, [], CmsisRoots.None);
         var rest = families.Where(f => !arm.Contains(f)).ToArray();
@@ -160,6 +162,18 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
 
         return Build(families, arm, chosen, roots);
     }
+
+    /// <summary>
+    /// Whether the armv7em implementation of <paramref name="family"/> runs any assembly for this
+    /// plan. Its linear kernels take rows of fewer than 16 inputs (AD7_MIN_IN in
+    /// kernels/armv7em/linear.c) to the portable C after a test, so for a model whose fully connected
+    /// layers are all that narrow they are the portable kernels plus that test, and auto keeps portable.
+    /// </summary>
+    private static bool Armv7emRunsAssembly(MemoryPlan plan, string family) =>
+        family != "linear" || plan.Steps.SelectMany(s => s.Nodes)
+            .Any(n => n.Op is Ops.LinearOp or Ops.LinearWeightGradOp && n.Input(1).Shape[1] >= Armv7emMinimumInputs);
+
+    private const int Armv7emMinimumInputs = 16;
 
     /// <summary>Cortex-M4F and Cortex-M7: the Armv7E-M cores with a floating-point unit that the armv7em kernels are written for.</summary>
     public static bool HasArmv7emFpu(BoardSpec board) =>
