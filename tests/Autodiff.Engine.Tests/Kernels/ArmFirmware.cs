@@ -114,7 +114,7 @@ public static class ArmFirmware
         return new FirmwareRun(printed.Losses, printed.Parameters, instructions, windows, kernels);
     }
 
-    private static bool OnPath(string tool) =>
+    internal static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Any(d => File.Exists(Path.Combine(d, tool)));
 }

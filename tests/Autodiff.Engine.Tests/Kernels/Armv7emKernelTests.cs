@@ -16,7 +16,7 @@ public class Armv7emKernelTests(ITestOutputHelper output)
     public void Armv7em_linear_kernels_match_plain_fused_multiply_add_loops_in_QEMU()
     {
         foreach (var tool in new[] { "arm-none-eabi-gcc", "qemu-system-arm" })
-            Skip.If(!OnPath(tool), $"{tool} not found on PATH (Debian/Ubuntu: gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm)");
+            Skip.If(!ArmFirmware.OnPath(tool), $"{tool} not found on PATH (Debian/Ubuntu: gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm)");
         var script = Path.Combine(NativeRun.RepositoryRoot, "kernels", "armv7em", "test", "run.sh");
         var start = new ProcessStartInfo("bash", [script, "--no-bench"]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
@@ -27,8 +27,4 @@ public class Armv7emKernelTests(ITestOutputHelper output)
         Assert.True(process.ExitCode == 0, $"run.sh exited with {process.ExitCode}:\n{stdout}\n{stderr.Result}");
         Assert.Matches(@"(?m)^armv7em linear: \d+ cases passed$", stdout);
     }
-
-    private static bool OnPath(string tool) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Any(d => File.Exists(Path.Combine(d, tool)));
 }
