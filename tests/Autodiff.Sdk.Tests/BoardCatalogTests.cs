@@ -17,6 +17,7 @@ public sealed class BoardCatalogTests
     [InlineData("stm32f4")]
     [InlineData("lm3s6965")]
     [InlineData("stm32f7")]
+    [InlineData("cortex-m7")]
     [InlineData("nrf52840")]
     [InlineData("rp2040")]
     public void Every_built_in_board_loads_cleanly(string name)
