@@ -6,7 +6,7 @@
 #    "-O2 -Og -O0 -Os": Release, Debug, no optimisation (r7 is the frame pointer), size),
 #    runs each in qemu-system-arm and fails on the first result that differs, bit for bit, from
 #    the reference loops; then once more built for the Cortex-M7 (fpv5-sp-d16) on QEMU's
-#    mps2-an500 (linker script mps2_an500.ld here), when that machine is available.
+#    mps2-an500 (the SDK's cortex-m7 board layout), when that machine is available.
 # 2. Unless --no-bench, builds one-call firmwares (-O2) and counts their instructions with
 #    bench/qemu-insn-count/count.sh: forward and SGD on 784x32 batch 1 (and a few batched shapes),
 #    for the kernels, kernels/portable/linear.c and the plain C reference loops, per weight (and sample
@@ -58,33 +58,33 @@ qemu() {
         -semihosting-config enable=on,target=native -kernel "$1" </dev/null
 }
 
+# check LABEL ELF [MACHINE]: runs one test firmware and adds its passed cases to the total.
 total=0
+check() {
+    local label="$1" elf="$2" output rc n
+    output="$(qemu "$elf" "${3:-}")"
+    rc=$?
+    printf '%s\n' "$output" | sed "s/^/[$label] /"
+    if [[ $rc -ne 0 ]]; then echo "run.sh: test firmware ($label) failed with exit status $rc" >&2; exit 1; fi
+    n="$(sed -n 's/^passed \([0-9]*\) cases$/\1/p' <<<"$output")"
+    [[ -n "$n" ]] || { echo "run.sh: no result from the test firmware ($label)" >&2; exit 1; }
+    total=$((total + n))
+}
+
 for opt in ${AD7_OPT_LEVELS:--O2 -Og -O0 -Os}; do
     elf="$work/test$opt.elf"
     build "$elf" "$opt" || { echo "run.sh: build failed ($opt)" >&2; exit 1; }
-    output="$(qemu "$elf")"
-    rc=$?
-    printf '%s\n' "$output" | sed "s/^/[$opt] /"
-    if [[ $rc -ne 0 ]]; then echo "run.sh: test firmware ($opt) failed with exit status $rc" >&2; exit 1; fi
-    n="$(sed -n 's/^passed \([0-9]*\) cases$/\1/p' <<<"$output")"
-    [[ -n "$n" ]] || { echo "run.sh: no result from the test firmware ($opt)" >&2; exit 1; }
-    total=$((total + n))
+    check "$opt" "$elf"
 done
 
 # The same test built for the Cortex-M7 (fpv5-sp-d16) on QEMU's mps2-an500, when this QEMU has it.
 if qemu-system-arm -M help 2>/dev/null | grep -q '^mps2-an500 '; then
     elf="$work/test-m7.elf"
     m4_cpu=("${cpu[@]}"); m4_script=("${script[@]}")
-    cpu=(-mcpu=cortex-m7 -mthumb -mfpu=fpv5-sp-d16 -mfloat-abi=hard); script=(-T "$here/mps2_an500.ld")
+    cpu=(-mcpu=cortex-m7 -mthumb -mfpu=fpv5-sp-d16 -mfloat-abi=hard); script=(-T "$boards/cortex-m7/cortex_m7.ld")
     build "$elf" -O2 || { echo "run.sh: build failed (Cortex-M7)" >&2; exit 1; }
     cpu=("${m4_cpu[@]}"); script=("${m4_script[@]}")
-    output="$(qemu "$elf" mps2-an500)"
-    rc=$?
-    printf '%s\n' "$output" | sed "s/^/[cortex-m7 -O2] /"
-    if [[ $rc -ne 0 ]]; then echo "run.sh: test firmware (Cortex-M7) failed with exit status $rc" >&2; exit 1; fi
-    n="$(sed -n 's/^passed \([0-9]*\) cases$/\1/p' <<<"$output")"
-    [[ -n "$n" ]] || { echo "run.sh: no result from the test firmware (Cortex-M7)" >&2; exit 1; }
-    total=$((total + n))
+    check "cortex-m7 -O2" "$elf" mps2-an500
 else
     echo "run.sh: qemu-system-arm has no mps2-an500; Cortex-M7 run skipped" >&2
 fi
