@@ -20,11 +20,13 @@
 #
 # Usage: bench/insn-count/run.sh [--models "mnist_mlp adam_mlp ..."] [--kernels "auto portable ..."]
 #                                [--variants "fused stored"] [--steps K] [--warmup W]
-#                                [--work DIR] [--keep]
+#                                [--board B] [--work DIR] [--keep]
 #   --models    file names (without .yaml) under tests/Autodiff.Engine.Tests/Models/good, or paths
 #   --kernels   AutodiffKernels values to measure, from portable armv7em cmsis auto
 #               (default: "auto portable", plus cmsis when CMSIS_DSP_ROOT is set)
 #   --variants  plans to measure, from fused stored (default: fused)
+#   --board     the board to build for and run in QEMU (default stm32f4); cycles are estimated with
+#               the table of its core (estimate-cycles.sh --core: m55 for cortex-m55, else m4)
 #   --steps     counted training steps per firmware (default 5); --warmup uncounted ones before (2)
 #   --work      working folder (default: a new temporary one, removed at the end unless --keep)
 # Needs dotnet, arm-none-eabi-gcc (with newlib) and binutils, qemu-system-arm and gcc (for the
@@ -40,6 +42,7 @@ models="mnist_mlp adam_mlp conv_momentum residual_rmsprop bce hinge tensor_chain
 kernel_sets="auto portable"
 if [[ -n "${CMSIS_DSP_ROOT:-}" ]]; then kernel_sets="auto portable cmsis"; fi
 variants="fused"
+board_default=stm32f4
 steps=5
 warmup=2
 work=""
@@ -49,6 +52,7 @@ while [[ $# -gt 0 ]]; do
         --models) models="$2"; shift 2 ;;
         --kernels) kernel_sets="$2"; shift 2 ;;
         --variants) variants="$2"; shift 2 ;;
+        --board) board_default="$2"; shift 2 ;;
         --steps) steps="$2"; shift 2 ;;
         --warmup) warmup="$2"; shift 2 ;;
         --work) work="$2"; keep=1; shift 2 ;;
@@ -148,7 +152,9 @@ PROJ
     windows="$(sed -n 's/^insn-count: windows=\([0-9]*\) .*/\1/p' "$dir/run.log")"
     insn="$(sed -n 's/^insn-count: .* instructions=\([0-9]*\) .*/\1/p' "$dir/run.log")"
     if [[ -z "$params" || "$windows" != "$steps" || -z "$insn" ]]; then echo "FAIL count"; return; fi
-    if ! "$root/bench/qemu-insn-count/estimate-cycles.sh" "$elf" "$dir/hist.txt" --classes >"$dir/estimate.txt" 2>&1; then
+    local core=m4
+    [[ "$(awk '$1 == "cpu:" { print $2; exit }' "$board_file")" == cortex-m55 ]] && core=m55
+    if ! "$root/bench/qemu-insn-count/estimate-cycles.sh" "$elf" "$dir/hist.txt" --classes --core "$core" >"$dir/estimate.txt" 2>&1; then
         echo "FAIL estimate"; return
     fi
     # est-cycles lines -> "cycles fwd_insn bwd_insn upd_insn fwd_cyc bwd_cyc upd_cyc", per step
@@ -187,10 +193,10 @@ for model in $models; do
     for kernels in $kernel_sets; do
         for variant in $variants; do
             fuse=true; [[ $variant == stored ]] && fuse=false
-            board=stm32f4
-            echo "Building and counting $label ($variant, $kernels) ..." >&2
+            board=$board_default
+            echo "Building and counting $label ($variant, $kernels, $board) ..." >&2
             result="$(build_and_count "$model_file" "$cname" "$variant" "$kernels" "$fuse" "$board")"
-            if [[ "$result" == "FAIL AD3"* ]]; then
+            if [[ "$result" == "FAIL AD3"* && $board == stm32f4 ]]; then
                 notes+=("$label $variant/$kernels: ${result#FAIL } on stm32f4 (does not fit 128 KiB); measured on stm32f4-bigram")
                 board=stm32f4-bigram
                 result="$(build_and_count "$model_file" "$cname" "$variant" "$kernels" "$fuse" "$board")"
@@ -216,7 +222,7 @@ lead() {
 }
 
 echo
-echo "1. Instructions per training step, stm32f4 (Cortex-M4F), Release (-O2), QEMU TCG count over $steps steps after $warmup warm-up"
+echo "1. Instructions per training step, $board_default, Release (-O2), QEMU TCG count over $steps steps after $warmup warm-up"
 format=' %8s %11s %10s %7s %9s %10s %9s\n'
 printf '%-18s %-6s %-8s %-14s'"$format" model plan kernels board params insn/step insn/param "x ref" "text B" "data+bss B" "arena B"
 rule 119
@@ -229,7 +235,11 @@ for row in "${rows[@]}"; do
 done
 
 echo
-echo "2. Estimated cycles per training step (Cortex-M4 TRM r0p1 timings, no wait states; estimated from the executed instructions)"
+if [[ $board_default == cortex-m55 ]]; then
+    echo "2. Estimated cycles per training step (the Cortex-M55 table of estimate-cycles.sh --core m55; estimated from the executed instructions)"
+else
+    echo "2. Estimated cycles per training step (Cortex-M4 TRM r0p1 timings, no wait states; estimated from the executed instructions)"
+fi
 format=' %16s %17s %10s %10s %9s %15s\n'
 printf '%-18s %-6s %-8s %-14s'"$format" model plan kernels board "est. cycles/step" "est. cycles/param" "est. CPI" "MACs/step" insn/MAC "est. cycles/MAC"
 rule 129
@@ -258,7 +268,7 @@ echo "plan: fused = AutodiffFuseUpdates=true (default), stored = AutodiffFuseUpd
 echo "kernels: the AutodiffKernels value the firmware was built with (auto: the SDK's choice for the board)"
 echo "x ref: instructions per step relative to the model's first measured row (${ref_list:-none measured})"
 echo "text B and data+bss B: Berkeley 'size' of the whole image (as the SDK's Firmware line); data+bss includes the arena and the bench's x/y buffers; arena B: the model's planned arena (NAME_ARENA_BYTES)"
-echo "est. cycles: estimated from the per-instruction execution histogram with the Cortex-M4 table in bench/qemu-insn-count/estimate-cycles.sh; est. CPI = est. cycles / instructions"
+echo "est. cycles: estimated from the per-instruction execution histogram with the table of the board's core in bench/qemu-insn-count/estimate-cycles.sh; est. CPI = est. cycles / instructions"
 echo "MACs/step: NAME_STEP_MACS, the multiply-accumulates of one training step counted by the engine ('?': the generated code does not define it); insn/MAC and est. cycles/MAC divide by it"
 echo "phases: forward / backward (gradients) / update, from the AD_PHASE markers of the generated step (a fused gradient+update counts as update); generated code without markers counts everything as forward"
 if [[ " $kernel_sets " != *" cmsis "* && -z "${CMSIS_DSP_ROOT:-}" ]]; then

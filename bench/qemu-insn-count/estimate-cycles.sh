@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Estimate Cortex-M4 cycles from the plugin's per-PC histogram (count.sh with INSNCOUNT_HIST=FILE).
+# Estimate Cortex-M4 or Cortex-M55 cycles from the plugin's per-PC histogram (count.sh with
+# INSNCOUNT_HIST=FILE).
 #
-# Usage: estimate-cycles.sh ELF HISTOGRAM [--classes] [--pcs]
+# Usage: estimate-cycles.sh ELF HISTOGRAM [--classes] [--pcs] [--core m4|m55]
 #
 # Disassembles ELF with arm-none-eabi-objdump -d, gives every executed PC its mnemonic and
-# operands, and applies the Cortex-M4 TRM (r0p1) instruction timings below. Prints, per phase
+# operands, and applies the instruction timings of the core below (default m4: the Cortex-M4 TRM
+# r0p1 timings). Prints, per phase
 # (forward, backward, update) and in total,
 #   est-cycles: phase=forward instructions=N cycles=C
 #   ...
@@ -37,6 +39,21 @@
 #   everything else (ALU, MOV, shifts, compare, IT, extend, bitfield, NOP, MUL/MLA/SMULL/UMLAL
 #   and the DSP multiplies, other VFP instructions): 1
 # Instructions whose condition fails inside an IT block are costed as if executed.
+#
+# --core m55: a simpler table for the Cortex-M55 (Armv8.1-M, 4-stage pipeline, 64-bit data
+# interface, Helium executed in two 64-bit beats per 128-bit vector instruction). Arm publishes no
+# cycle table for it like the M4 TRM's, so these are stated estimates, without the overlap of
+# vector instructions of different kinds the core can do (so vector code is over- rather than
+# under-estimated):
+#   MVE gathers and scatters (VLDR/VSTR with a q register in the address): 4 (one word per cycle)
+#   other MVE instructions (any with a q register operand, VCTP, VPST/VPT, VADDV/VMLADAV and the other
+#     across-vector reductions included): 2 (two beats)
+#   low-overhead loops DLS, WLS, DLSTP, WLSTP: 1;  LE, LETP, LCTP: 1 (no taken-branch penalty)
+#   branches as on the M4: 1, plus 2 when taken; other PC writes likewise
+#   LDR*/STR*/VLDR/VSTR single: 1;  LDRD/STRD: 1;  LDM/STM/PUSH/POP/VLDM/VSTM/VPUSH/VPOP:
+#     1 + ceil(N/2) for N 32-bit words (two words per cycle)
+#   scalar VFMA/VMLA and the other FP multiply-accumulates: 1 (pipelined);  VDIV, VSQRT: 16
+#   SDIV, UDIV: 7;  TBB, TBH: 4;  everything else: 1
 set -euo pipefail
 
 die() { echo "estimate-cycles.sh: $*" >&2; exit 2; }
@@ -44,19 +61,30 @@ die() { echo "estimate-cycles.sh: $*" >&2; exit 2; }
 elf="$1"; hist="$2"; shift 2
 classes=0
 pcs=0
-for a in "$@"; do
+core=m4
+args=()
+while [[ $# -gt 0 ]]; do
+    if [[ "$1" == --core && $# -ge 2 ]]; then args+=("--core=$2"); shift 2; else args+=("$1"); shift; fi
+done
+for a in "${args[@]}"; do
     case "$a" in
         --classes) classes=1 ;;
         --pcs) pcs=1 ;;
+        --core) die "--core takes a value: --core m4 or --core m55" ;;
+        --core=*) core="${a#--core=}" ;;
         *) die "unknown argument '$a'" ;;
     esac
 done
+[[ "$core" == m4 || "$core" == m55 ]] || die "unknown core '$core' (m4 or m55)"
 [[ -f "$elf" ]] || die "no such file: $elf"
 [[ -f "$hist" ]] || die "no such file: $hist"
 objdump="${ARM_OBJDUMP:-arm-none-eabi-objdump}"
 command -v "$objdump" >/dev/null || die "$objdump not found (Debian/Ubuntu: apt-get install binutils-arm-none-eabi)"
 
-"$objdump" -d "$elf" | awk -F"\t" -v classes="$classes" -v pcs="$pcs" '
+# objdump needs the architecture named to decode Helium (it prints MVE instructions as ldc/cdp otherwise).
+disassemble=(-d)
+[[ "$core" == m55 ]] && disassemble=(-d -m armv8.1-m.main)
+"$objdump" "${disassemble[@]}" "$elf" | awk -F"\t" -v classes="$classes" -v pcs="$pcs" -v core="$core" '
 function hex2dec(h,    i, n, c) {
     h = tolower(h); n = 0
     for (i = 1; i <= length(h); i++) {
@@ -91,8 +119,34 @@ function reglist(ops,    s, n, parts, i, r, a, b, w) {
     }
     return w
 }
+# Cortex-M55 (--core m55): sets cls, base, pcw; single stays 0 (no load pairing).
+function classify_m55(m, ops,    b, first, w) {
+    b = tolower(m); sub(/\..*$/, "", b)
+    first = trim(ops); sub(/,.*/, "", first)
+    single = 0; pcw = (first == "pc")
+    if (b ~ /^(dls|wls|dlstp|wlstp)$/) { cls = "low-overhead loop"; base = 1; pcw = 0; return }
+    if (b ~ /^(le|letp|lctp)$/) { cls = "low-overhead loop"; base = 1; pcw = 0; return }
+    if (b ~ /^v(ldr|str)/ && ops ~ /\[[^\]]*q[0-7]/) { cls = "mve gather/scatter"; base = 4; return }
+    if (b ~ /^v/ && (ops ~ /(^|[^a-z0-9_])q[0-7]([^0-9]|$)/ || b ~ /^(vctp|vpst|vpt|vpsel|vpnot)/)) {
+        cls = "mve vector"; base = 2; return
+    }
+    if (b ~ ("^(b|bl|bx|blx)" CC "?$") || b ~ /^cbn?z$/) { cls = "branch"; base = 1; pcw = 1; return }
+    if (b ~ /^tb[bh]/) { cls = "tbb/tbh"; base = 4; pcw = 0; return }
+    if (b ~ /^[su]div/) { cls = "divide"; base = 7; return }
+    if (b ~ /^(ldrd|strd)/) { cls = "ldrd/strd"; base = 1; return }
+    if (b ~ /^(ldm|stm|push|pop|vldm|vstm|vpush|vpop)/) {
+        w = reglist(ops); cls = "load/store multiple"; base = 1 + int((w + 1) / 2); pcw = haspc; return
+    }
+    if (b ~ /^(ldr|str|vldr|vstr)/) { cls = "load/store"; base = 1; return }
+    if (b ~ /^(vmla|vmls|vnmla|vnmls|vfma|vfms|vfnma|vfnms)/) { cls = "fp multiply-accumulate"; base = 1; return }
+    if (b ~ /^(vdiv|vsqrt)/) { cls = "fp divide/sqrt"; base = 16; return }
+    if (b ~ /^v/) { cls = "fp other"; base = 1; return }
+    if (b ~ /^it[te]*$/) { cls = "it"; base = 1; return }
+    cls = "alu/other"; base = 1
+}
 # Sets cls, base, single (single load/store), pcw (writes PC: +2 when taken).
 function classify(m, ops,    b, first, n, parts) {
+    if (core == "m55") { classify_m55(m, ops); return }
     b = tolower(m); sub(/\..*$/, "", b)
     first = trim(ops); sub(/,.*/, "", first)
     single = 0; pcw = (first == "pc")

@@ -25,8 +25,11 @@
 /* Keeps a helper out of line (register pressure, identical code in every family); a hint only. */
 #if defined(__GNUC__)
 #define AD_NOINLINE __attribute__((noinline))
+/* The cmsis family takes its forward pass from CMSIS-NN, leaving ad_linear_forward_c unused. */
+#define AD_MAYBE_UNUSED __attribute__((unused))
 #else
 #define AD_NOINLINE
+#define AD_MAYBE_UNUSED
 #endif
 
 /* Rows of W per pass over x. */
@@ -96,7 +99,7 @@ AD_NOINLINE static void ad_axpy_8_rows(const float *x, float *w0, uint32_t in, c
 /* y[b,o] = sum_i x[b,i] * w[o,i] + bias[o].  x [B,in], w [out,in], bias [out] or NULL, y [B,out].
  * No scratch. One accumulator per output, summed over i in increasing order from the bias (the
  * reference interpreter's order, so results differ from it only by multiply-add contraction). */
-AD_NOINLINE static void ad_linear_forward_c(const float *x, const float *w, const float *bias, float *y,
+AD_NOINLINE AD_MAYBE_UNUSED static void ad_linear_forward_c(const float *x, const float *w, const float *bias, float *y,
                                 uint32_t batch, uint32_t in, uint32_t out)
 {
     for (uint32_t b = 0; b < batch; ++b) {

@@ -76,7 +76,7 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
             ? families.Where(f => File.Exists(Path.Combine(kernelsDirectory!, Armv7em, f + ".c"))
                                   && (choice == KernelChoice.Armv7em || Armv7emRunsAssembly(plan, f))).ToHashSet()
             : [];
-        if (choice == KernelChoice.Armv7em) return Build(families, arm, [], CmsisRoots.None);
+        if (choice == KernelChoice.Armv7em) return Build(families, arm, [], CmsisRoots.None, kernelsDirectory);
         var rest = families.Where(f => !arm.Contains(f)).ToArray();
 
         // CMSIS-DSP's f32 functions are written for Helium (MVE); on a DSP-only core they are scalar
@@ -93,7 +93,7 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
                     $"AutodiffKernels=cmsis needs a Cortex-M core with the DSP or MVE extension, but board '{board.Name}' has neither ({what}); " +
                     "use AutodiffKernels=auto or portable for this board", at);
             }
-            return Build(families, arm, [], CmsisRoots.None);
+            return Build(families, arm, [], CmsisRoots.None, kernelsDirectory);
         }
 
         if (!kernelsFound)
@@ -160,7 +160,7 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
                     $"board '{board.Name}' can use CMSIS kernels for {names} but CMSIS was not found, so portable kernels are used; to enable CMSIS, {how}", at);
         }
 
-        return Build(families, arm, chosen, roots);
+        return Build(families, arm, chosen, roots, kernelsDirectory);
     }
 
     /// <summary>
@@ -191,7 +191,8 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
     private static SortedDictionary<string, string> Map(IEnumerable<string> families, Func<string, string> choice) =>
         new(families.ToDictionary(f => f, choice), StringComparer.Ordinal);
 
-    private static KernelSelection Build(IReadOnlyList<string> families, IReadOnlySet<string> arm, IReadOnlyList<CmsisFamilyFile> chosen, CmsisRoots roots)
+    private static KernelSelection Build(IReadOnlyList<string> families, IReadOnlySet<string> arm, IReadOnlyList<CmsisFamilyFile> chosen, CmsisRoots roots,
+        string? kernelsDirectory)
     {
         var byName = chosen.ToDictionary(f => f.Family);
         var map = Map(families, f => arm.Contains(f) ? Armv7em : byName.ContainsKey(f) ? Cmsis : Portable);
@@ -207,6 +208,9 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
         sources.AddRange(cmsisSources);
 
         var includes = new List<string>();
+        // kernels/cmsis/include wraps the compiler's arm_mve.h (GCC 12 cannot link CMSIS-NN's
+        // Helium code without it), so it comes first.
+        if (chosen.Any(f => f.NeedsNn) && kernelsDirectory is not null) includes.Add(Path.GetFullPath(Path.Combine(kernelsDirectory, Cmsis, "include")));
         if (chosen.Any(f => f.NeedsNn)) includes.Add(Path.Combine(roots.Nn!, "Include"));
         if (chosen.Any(f => f.NeedsDsp))
         {
