@@ -1,0 +1,294 @@
+/*
+ * conv.c - 2-D convolution kernels for Helium (MVE, Cortex-M55/M85): forward, input gradient, and
+ * the weight gradient one element at a time. Same functions and semantics as
+ * kernels/portable/conv.c. Layouts: x [B,in_h,in_w,in_c] (NHWC), w [filters,k_h,k_w,in_c] (OHWI),
+ * y [B,out_h,out_w,filters]; padding is implicit (taps outside the input read zero and are
+ * skipped); scratch: none.
+ *
+ * Without MVE (a Cortex-M4F/M7 built with AutodiffKernels=cmsis) every function is the shared C of
+ * kernels/portable/internal/conv_common.h, so those cores run exactly the portable kernels.
+ *
+ * Why our own MVE code rather than CMSIS-NN: CMSIS-NN's f32 convolutions want a scratch buffer
+ * (im2col) for their fast paths, which the kernel ABI does not pass; arm_convolve_wrapper_f32
+ * without ctx->buf takes a direct path that (for in_c = 1, our first layers) is a scalar loop much
+ * like the portable one. CMSIS-NN has no weight gradient at all, and its input gradient
+ * (arm_transpose_conv_wrapper_f32) wants the filter as [in_c][k_h][k_w][filters], i.e. a
+ * transposed copy of our OHWI weights, which needs the memory we do not have. So the three
+ * kernels are written with arm_mve.h intrinsics, reusing the tap-range helpers of conv_common.h
+ * (for each output row or column the valid taps form one range, so no tap is tested):
+ *  - forward: four filters in the lanes of one accumulator; per tap one scalar input load, one
+ *    gather of four weights (filters are fstride apart in OHWI) and one fused multiply-add by
+ *    scalar (VFMA Qd, Qn, Rm), tail-predicated over filters % 4, stored contiguously into y. No
+ *    horizontal sums (MVE has no float VADDV). Long runs (k_w * in_c >= 8) instead go across the run
+ *    with contiguous loads, four filters sharing each input vector, and sum the lanes at the end.
+ *  - input gradient: scatter form as in the portable kernel; per output position and kernel row,
+ *    the run of (valid k_w) * in_c contiguous dx floats is updated a vector at a time, with the dy of
+ *    four filters as scalars: one dx load and store per four weight loads and four multiply-adds.
+ *  - weight gradient: per (sample, output row) the valid columns are one predicated pass of
+ *    gathers of dy (filters apart) and x (stride_w * in_c apart), four terms per fused
+ *    multiply-add; the lanes are summed once at the end. Sums are in another order than the
+ *    portable kernel's (lane-wise, then across lanes): results agree to float rounding.
+ *
+ * Measured (QEMU instruction counts, cortex-m55 board, gcc -O2) for conv_momentum's shapes: see
+ * the numbers below each function.
+ */
+#include "autodiff_kernels.h"
+
+#include "internal/conv_common.h"
+
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 2)
+#define AD_CONV_MVE 1
+#include <arm_mve.h>
+#endif
+
+#ifdef AD_CONV_MVE
+
+/* The columns [*lo, *hi) whose window lies wholly inside the input along w. */
+static void ad_conv_interior(uint32_t in_w, uint32_t out_w, uint32_t k_w, uint32_t stride_w, uint32_t pad_left,
+                             uint32_t *lo, uint32_t *hi)
+{
+    uint32_t l = (pad_left + stride_w - 1u) / stride_w;
+    uint32_t h = in_w + pad_left >= k_w ? (in_w + pad_left - k_w) / stride_w + 1u : 0u;
+    if (h > out_w) h = out_w;
+    if (l > h) l = h;
+    *lo = l;
+    *hi = h;
+}
+
+/* The sum of the four lanes (the Q registers alias S registers, so these are scalar adds). */
+static inline float ad_lane_sum(float32x4_t v)
+{
+    return (vgetq_lane_f32(v, 0) + vgetq_lane_f32(v, 1)) + (vgetq_lane_f32(v, 2) + vgetq_lane_f32(v, 3));
+}
+
+/* One output position of every filter: y0[f] = bias[f] + sum_{r<rows, j<n} x0[r*xrow + j] *
+ * w0[f*fstride + r*wrow + j]. x0, w0 point at the first valid tap; each valid kernel row is a run of
+ * n contiguous floats in x and in w. Filters go four to a vector (lane l = filter f + l, gathered
+ * fstride apart), the last group tail-predicated; each tap is one scalar x load, one gather and one
+ * VFMA by scalar. Scratch: none. */
+static void ad_conv_fwd_lanes(const float *x0, const float *w0, const float *bias, float *y0,
+                              uint32_t filters, uint32_t rows, uint32_t n, size_t xrow, size_t wrow, size_t fstride)
+{
+    const uint32x4_t woff = vmulq_n_u32(vidupq_n_u32(0u, 1), (uint32_t)fstride);
+    for (uint32_t f = 0; f < filters; f += 4u) {
+        const mve_pred16_t p = vctp32q(filters - f);
+        float32x4_t acc = bias ? vldrwq_z_f32(bias + f, p) : vdupq_n_f32(0.0f);
+        const float *xr = x0, *wr = w0 + f * fstride;
+        for (uint32_t r = 0; r < rows; ++r, xr += xrow, wr += wrow)
+            for (uint32_t j = 0; j < n; ++j)
+                acc = vfmaq_n_f32(acc, vldrwq_gather_shifted_offset_z_f32(wr + j, woff, p), xr[j]);
+        vstrwq_p_f32(y0 + f, acc, p);
+    }
+}
+
+/* The same sums for long runs (n >= 8): vectors go along the run (contiguous in x and w, the last
+ * one tail-predicated), one x vector feeding four filters; each filter's lanes are summed at the
+ * end and the bias added. Scratch: none. */
+static void ad_conv_fwd_runs(const float *x0, const float *w0, const float *bias, float *y0,
+                             uint32_t filters, uint32_t rows, uint32_t n, size_t xrow, size_t wrow, size_t fstride)
+{
+    uint32_t f = 0;
+    for (; f + 4u <= filters; f += 4u) {
+        float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0, a2 = a0, a3 = a0;
+        const float *xr = x0, *wr = w0 + f * fstride;
+        for (uint32_t r = 0; r < rows; ++r, xr += xrow, wr += wrow)
+            for (uint32_t j = 0; j < n; j += 4u) {
+                const mve_pred16_t p = vctp32q(n - j);
+                const float32x4_t u = vldrwq_z_f32(xr + j, p);
+                a0 = vfmaq_f32(a0, u, vldrwq_z_f32(wr + j, p));
+                a1 = vfmaq_f32(a1, u, vldrwq_z_f32(wr + fstride + j, p));
+                a2 = vfmaq_f32(a2, u, vldrwq_z_f32(wr + 2u * fstride + j, p));
+                a3 = vfmaq_f32(a3, u, vldrwq_z_f32(wr + 3u * fstride + j, p));
+            }
+        y0[f] = (bias ? bias[f] : 0.0f) + ad_lane_sum(a0);
+        y0[f + 1u] = (bias ? bias[f + 1u] : 0.0f) + ad_lane_sum(a1);
+        y0[f + 2u] = (bias ? bias[f + 2u] : 0.0f) + ad_lane_sum(a2);
+        y0[f + 3u] = (bias ? bias[f + 3u] : 0.0f) + ad_lane_sum(a3);
+    }
+    for (; f < filters; ++f) {
+        float32x4_t a = vdupq_n_f32(0.0f);
+        const float *xr = x0, *wr = w0 + f * fstride;
+        for (uint32_t r = 0; r < rows; ++r, xr += xrow, wr += wrow)
+            for (uint32_t j = 0; j < n; j += 4u) {
+                const mve_pred16_t p = vctp32q(n - j);
+                a = vfmaq_f32(a, vldrwq_z_f32(xr + j, p), vldrwq_z_f32(wr + j, p));
+            }
+        y0[f] = (bias ? bias[f] : 0.0f) + ad_lane_sum(a);
+    }
+}
+
+#endif /* AD_CONV_MVE */
+
+/* y[b,oh,ow,f] = bias[f] + sum_{kh,kw,c} x[b,ih,iw,c] * w[f,kh,kw,c]   (bias may be NULL)
+ * x [B,in_h,in_w,in_c], w [filters,k_h,k_w,in_c], y [B,out_h,out_w,filters]; scratch: none.
+ * MVE: per output row the kernel-row range, per column the kernel-column range (interior columns
+ * without a search); each position's valid taps are rows of one contiguous run, summed by
+ * ad_conv_fwd_lanes (runs under 8 floats) or ad_conv_fwd_runs. */
+void ad_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
+                   uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
+                   uint32_t out_h, uint32_t out_w, uint32_t filters,
+                   uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
+                   uint32_t pad_top, uint32_t pad_left)
+{
+#ifdef AD_CONV_MVE
+    const size_t fstride = (size_t)k_h * k_w * in_c, wrow = (size_t)k_w * in_c, xrow = (size_t)in_w * in_c;
+    uint32_t lo, hi;
+    ad_conv_interior(in_w, out_w, k_w, stride_w, pad_left, &lo, &hi);
+    for (uint32_t b = 0; b < batch; ++b)
+        for (uint32_t oh = 0; oh < out_h; ++oh) {
+            uint32_t kh0, kh1;
+            ad_conv_taps(oh, stride_h, pad_top, in_h, k_h, &kh0, &kh1);
+            float *yr = y + ((size_t)b * out_h + oh) * out_w * filters;
+            /* A window wholly in the padding (rows == 0 or no column) yields the bias alone. */
+            const uint32_t rows = kh1 - kh0;
+            const float *xr = x + ((size_t)b * in_h + (oh * stride_h + kh0 - pad_top)) * xrow; /* input row kh0 */
+            const float *wr = w + (size_t)kh0 * wrow;
+            for (uint32_t ow = 0; ow < out_w; ++ow) {
+                uint32_t kw0 = 0u, kw1 = k_w;
+                if (ow < lo || ow >= hi) ad_conv_taps(ow, stride_w, pad_left, in_w, k_w, &kw0, &kw1);
+                const uint32_t n = rows ? (kw1 - kw0) * in_c : 0u;
+                const float *x0 = xr + ((size_t)ow * stride_w + kw0 - pad_left) * in_c;
+                if (n >= 8u)
+                    ad_conv_fwd_runs(x0, wr + (size_t)kw0 * in_c, bias, yr + (size_t)ow * filters,
+                                     filters, rows, n, xrow, wrow, fstride);
+                else
+                    ad_conv_fwd_lanes(x0, wr + (size_t)kw0 * in_c, bias, yr + (size_t)ow * filters,
+                                      filters, rows, n, xrow, wrow, fstride);
+            }
+        }
+#else
+    ad_conv2d_forward_c(x, w, bias, y, batch, in_h, in_w, in_c, out_h, out_w, filters,
+                        k_h, k_w, stride_h, stride_w, pad_top, pad_left);
+#endif
+}
+
+#ifdef AD_CONV_MVE
+
+/* Adds dy * w of one output position into its input window: dx0[r*xrow + j] +=
+ * sum_f dy0[f] * w0[f*fstride + r*wrow + j] for r < rows, j < n (dx0, w0 at the first valid tap).
+ * Vectors go along the run, the last tail-predicated; filters go in fours with their dy in core
+ * registers (VFMA by scalar), so each dx vector is loaded and stored once per four filters; the
+ * filters % 4 left over go one at a time. Scratch: none. */
+static void ad_conv_dx_mve(float *dx0, const float *w0, const float *dy0,
+                           uint32_t filters, uint32_t rows, uint32_t n, size_t xrow, size_t wrow, size_t fstride)
+{
+    uint32_t f = 0;
+    for (; f + 4u <= filters; f += 4u) {
+        const float d0 = dy0[f], d1 = dy0[f + 1u], d2 = dy0[f + 2u], d3 = dy0[f + 3u];
+        float *dr = dx0;
+        const float *wr = w0 + f * fstride;
+        for (uint32_t r = 0; r < rows; ++r, dr += xrow, wr += wrow)
+            for (uint32_t j = 0; j < n; j += 4u) {
+                const mve_pred16_t p = vctp32q(n - j);
+                float32x4_t a = vldrwq_z_f32(dr + j, p);
+                a = vfmaq_n_f32(a, vldrwq_z_f32(wr + j, p), d0);
+                a = vfmaq_n_f32(a, vldrwq_z_f32(wr + fstride + j, p), d1);
+                a = vfmaq_n_f32(a, vldrwq_z_f32(wr + 2u * fstride + j, p), d2);
+                a = vfmaq_n_f32(a, vldrwq_z_f32(wr + 3u * fstride + j, p), d3);
+                vstrwq_p_f32(dr + j, a, p);
+            }
+    }
+    for (; f < filters; ++f) {
+        const float d = dy0[f];
+        float *dr = dx0;
+        const float *wr = w0 + f * fstride;
+        for (uint32_t r = 0; r < rows; ++r, dr += xrow, wr += wrow)
+            for (uint32_t j = 0; j < n; j += 4u) {
+                const mve_pred16_t p = vctp32q(n - j);
+                vstrwq_p_f32(dr + j, vfmaq_n_f32(vldrwq_z_f32(dr + j, p), vldrwq_z_f32(wr + j, p), d), p);
+            }
+    }
+}
+
+#endif /* AD_CONV_MVE */
+
+/* dx[b,ih,iw,c] = sum over the (oh,ow,kh,kw) reading x[b,ih,iw,c] and every f of
+ * dy[b,oh,ow,f] * w[f,kh,kw,c].  dy [B,out_h,out_w,filters], w [filters,k_h,k_w,in_c],
+ * dx [B,in_h,in_w,in_c]; scratch: none.
+ * MVE: scatter form as in the portable kernel: dx is cleared, then every output position adds
+ * dy * w into the input window it read, over exactly the taps the forward pass used
+ * (ad_conv_dx_mve per position). */
+void ad_conv2d_backward_input_f32(const float *dy, const float *w, float *dx,
+                                  uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
+                                  uint32_t out_h, uint32_t out_w, uint32_t filters,
+                                  uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
+                                  uint32_t pad_top, uint32_t pad_left)
+{
+#ifdef AD_CONV_MVE
+    const size_t fstride = (size_t)k_h * k_w * in_c, wrow = (size_t)k_w * in_c, xrow = (size_t)in_w * in_c;
+    uint32_t lo, hi;
+    ad_conv_interior(in_w, out_w, k_w, stride_w, pad_left, &lo, &hi);
+    memset(dx, 0, (size_t)batch * in_h * xrow * sizeof(float));
+    for (uint32_t b = 0; b < batch; ++b)
+        for (uint32_t oh = 0; oh < out_h; ++oh) {
+            uint32_t kh0, kh1;
+            ad_conv_taps(oh, stride_h, pad_top, in_h, k_h, &kh0, &kh1);
+            if (kh0 == kh1) continue;
+            float *dxr = dx + ((size_t)b * in_h + (oh * stride_h + kh0 - pad_top)) * xrow; /* input row kh0 */
+            const float *wr = w + (size_t)kh0 * wrow;
+            const float *dyr = dy + ((size_t)b * out_h + oh) * out_w * filters;
+            for (uint32_t ow = 0; ow < out_w; ++ow) {
+                uint32_t kw0 = 0u, kw1 = k_w;
+                if (ow < lo || ow >= hi) ad_conv_taps(ow, stride_w, pad_left, in_w, k_w, &kw0, &kw1);
+                if (kw0 == kw1) continue;
+                ad_conv_dx_mve(dxr + ((size_t)ow * stride_w + kw0 - pad_left) * in_c, wr + (size_t)kw0 * in_c,
+                               dyr + (size_t)ow * filters, filters, kh1 - kh0, (kw1 - kw0) * in_c, xrow, wrow, fstride);
+            }
+        }
+#else
+    ad_conv2d_backward_input_c(dy, w, dx, batch, in_h, in_w, in_c, out_h, out_w, filters,
+                               k_h, k_w, stride_h, stride_w, pad_top, pad_left);
+#endif
+}
+
+/* One element k = ((f*k_h + kh)*k_w + kw)*in_c + c of the weight gradient:
+ * sum_{b,oh,ow} dy[b,oh,ow,f] * x[b,ih,iw,c] over the positions whose tap is inside the input.
+ * dy [B,out_h,out_w,filters], x [B,in_h,in_w,in_c]; scratch: none; no state across calls.
+ * MVE: the valid (oh, ow) rectangle as in the portable kernel; each of its rows (per sample) is
+ * one tail-predicated pass of four-lane gathers of dy (filters apart) and x (stride_w * in_c
+ * apart) into one vector accumulator, whose lanes are summed at the end, so the terms are added
+ * in another order than the portable kernel's (in increasing (b, oh, ow) per lane). */
+float ad_conv2d_backward_weight_element_f32(const float *dy, const float *x,
+                                            uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
+                                            uint32_t out_h, uint32_t out_w, uint32_t filters,
+                                            uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
+                                            uint32_t pad_top, uint32_t pad_left, uint32_t k)
+{
+#ifdef AD_CONV_MVE
+    uint32_t c = 0u, t = k;
+    if (in_c != 1u) {
+        c = k % in_c;
+        t = k / in_c;
+    }
+    const uint32_t kw = t % k_w;
+    t /= k_w;
+    const uint32_t kh = t % k_h;
+    const uint32_t f = t / k_h;
+    uint32_t oh0, oh1, ow0, ow1;
+    ad_conv_tap_outputs(in_h, out_h, stride_h, pad_top, kh, &oh0, &oh1);
+    ad_conv_tap_outputs(in_w, out_w, stride_w, pad_left, kw, &ow0, &ow1);
+    if (oh0 == oh1 || ow0 == ow1) return 0.0f;
+    const uint32_t rows = oh1 - oh0, cols = ow1 - ow0;
+    const uint32_t pcol = filters, qcol = stride_w * in_c;       /* one column on, in dy and x */
+    const uint32_t prow = out_w * filters, qrow = stride_h * in_w * in_c;
+    const uint32_t pbatch = out_h * prow, qbatch = in_h * in_w * in_c;
+    const uint32x4_t lane = vidupq_n_u32(0u, 1);
+    const uint32x4_t poff = vmulq_n_u32(lane, pcol), qoff = vmulq_n_u32(lane, qcol);
+    const float *pb = dy + (oh0 * out_w + ow0) * filters + f;
+    const float *qb = x + ((oh0 * stride_h + kh - pad_top) * in_w + ow0 * stride_w + kw - pad_left) * in_c + c;
+    float32x4_t acc = vdupq_n_f32(0.0f);
+    for (uint32_t b = 0; b < batch; ++b, pb += pbatch, qb += qbatch) {
+        const float *p = pb, *q = qb;
+        for (uint32_t r = 0; r < rows; ++r, p += prow, q += qrow)
+            for (uint32_t j = 0; j < cols; j += 4u) {
+                const mve_pred16_t m = vctp32q(cols - j);
+                acc = vfmaq_m_f32(acc, vldrwq_gather_shifted_offset_z_f32(p + j * pcol, poff, m),
+                                  vldrwq_gather_shifted_offset_z_f32(q + j * qcol, qoff, m), m);
+            }
+    }
+    return ad_lane_sum(acc);
+#else
+    return ad_conv2d_weight_element_c(dy, x, batch, in_h, in_w, in_c, out_h, out_w, filters,
+                                      k_h, k_w, stride_h, stride_w, pad_top, pad_left, k);
+#endif
+}
