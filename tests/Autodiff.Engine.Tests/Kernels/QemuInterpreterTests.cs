@@ -1,3 +1,4 @@
+using Autodiff.Engine.CodeGen;
 using Autodiff.Engine.Tests.CodeGen;
 using Xunit;
 using Xunit.Abstractions;
@@ -8,7 +9,9 @@ namespace Autodiff.Engine.Tests.Kernels;
 /// The generated C of every test model, compiled by arm-none-eabi-gcc with
 /// <c>-std=c99 -Wall -Wextra -Wpedantic -Werror -O2</c> and run in QEMU, against the reference
 /// interpreter: on the Cortex-M4F (hardware float) with portable and with the default kernels
-/// (armv7em there), on the Cortex-M3 (soft float) and on the Cortex-M7 (default kernels). Needs
+/// (armv7em there), on the Cortex-M3 (soft float), on the Cortex-M7 (portable and default kernels),
+/// on the Cortex-M33 (portable) and on the Cortex-M55 (portable, and the default kernels with CMSIS-NN
+/// on Helium, which need the CMSIS trees: skipped with the reason without them). Needs
 /// arm-none-eabi-gcc, newlib and qemu-system-arm, which <c>.ci/run</c> installs; without them these
 /// tests fail rather than pass unchecked.
 /// </summary>
@@ -47,8 +50,34 @@ public class QemuInterpreterTests(ITestOutputHelper output)
     public void Generated_C_with_the_default_kernels_on_cortex_m7_in_QEMU_matches_the_interpreter(string model) =>
         OnBoard(model, "cortex-m7", KernelChoice.Auto);
 
-    private void OnBoard(string model, string boardName, KernelChoice kernels)
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Generated_C_on_cortex_m7_in_QEMU_matches_the_interpreter(string model) => OnBoard(model, "cortex-m7", KernelChoice.Portable);
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Generated_C_on_cortex_m33_in_QEMU_matches_the_interpreter(string model) => OnBoard(model, "cortex-m33", KernelChoice.Portable);
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Generated_C_on_cortex_m55_in_QEMU_matches_the_interpreter(string model) => OnBoard(model, "cortex-m55", KernelChoice.Portable);
+
+    [SkippableTheory]
+    [MemberData(nameof(Models))]
+    public void Generated_C_with_CMSIS_NN_on_cortex_m55_in_QEMU_matches_the_interpreter(string model)
     {
+        var missing = ArmFirmware.MissingPrerequisite();
+        Skip.If(missing is not null, missing);
+        Skip.If(!ArmFirmware.Cmsis.HasNn, $"CMSIS-NN not found; set {CmsisRoots.NnVariable} to a CMSIS-NN checkout");
+        var selection = OnBoard(model, "cortex-m55", KernelChoice.Auto);
+        // auto must take CMSIS-NN on a Helium board for every family it has there.
+        foreach (var family in new[] { "linear", "conv" })
+            if (selection.Of(family) is { } chosen) Assert.Equal(KernelSelection.Cmsis, chosen);
+    }
+
+    private KernelSelection OnBoard(string model, string boardName, KernelChoice kernels)
+    {
+        KernelSelection? selection = null;
         var board = ArmFirmware.Board(boardName);
         var (_, plan) = GeneratedCodeTests.Plan(model);
         Assert.True(plan.ArenaBytes <= board.BudgetBytes(), $"{model} needs a {plan.ArenaBytes} B arena; {boardName}'s budget is {board.BudgetBytes()} B");
@@ -56,7 +85,9 @@ public class QemuInterpreterTests(ITestOutputHelper output)
         {
             var run = ArmFirmware.Run(training, p, board, kernels, inputs, targets);
             output.WriteLine($"{model} on {boardName}: {run.Kernels.Summary()}");
+            selection = run.Kernels;
             return (run.Losses, run.Parameters, null);
         });
+        return selection!;
     }
 }
