@@ -110,6 +110,34 @@ public sealed class CmsisBuildTests(SdkPackageFixture sdk)
         }
     }
 
+    /// <summary>
+    /// The Helium board with only CmsisNnRoot given (as a property, no CMSIS variables): auto takes
+    /// CMSIS-NN for linear, compiles exactly the CMSIS-NN sources linear.cmsis lists, and the firmware
+    /// trains in QEMU (mps3-an547, Cortex-M55).
+    /// </summary>
+    [SkippableFact]
+    public void Cmsis_nn_firmware_trains_on_cortex_m55_in_qemu_with_CmsisNnRoot()
+    {
+        var roots = CmsisRoots.Find(null, null, null);
+        Skip.If(!roots.HasNn, $"CMSIS-NN not found; set {CmsisRoots.NnVariable} to a CMSIS-NN checkout (and {CmsisRoots.CoreVariable} unless CMSIS_6 sits beside it)");
+        var project = TwoModels("CmsisNnOnM55");
+
+        var result = project.BuildWith(WithoutCmsis, "-p:Board=cortex-m55", "-t:Run", $"-p:CmsisNnRoot={roots.Nn}", $"-p:CmsisCoreRoot={roots.Core}");
+
+        BuildAssert.Succeeded(result);
+        BuildAssert.OutputMatches(result, @"CmsisNnOnM55\.elf in QEMU \(mps3-an547\) exited with code 0");
+        Assert.Contains("linear", CmsisFamilies(result));
+        var expected = File.ReadAllLines(Path.Combine(sdk.RepositoryRoot, "kernels", "cmsis", "linear.cmsis"))
+            .Select(line => line.Split('#')[0].Trim())
+            .Where(line => line.StartsWith("nn:", StringComparison.Ordinal))
+            .Select(line => "cmsis-nn/" + line["nn:".Length..].Trim() + ".o")
+            .ToList();
+        var objects = FirmwareProject.Timestamps(project.ObjectDirectory("cortex-m55")).Keys.ToHashSet();
+        Assert.All(expected, o => Assert.Contains(o, objects));
+        Assert.Contains("kernels/cmsis/linear.c.o", objects);
+        Assert.DoesNotContain("kernels/portable/linear.c.o", objects);
+    }
+
     [SkippableFact]
     public void Cmsis_firmware_rebuilds_incrementally_like_any_other()
     {
