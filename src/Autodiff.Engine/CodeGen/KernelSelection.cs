@@ -30,6 +30,10 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
     /// <summary>Preprocessor definitions (<c>NAME</c> or <c>NAME=VALUE</c>) the CMSIS sources need; the same for every C file.</summary>
     public IReadOnlyList<string> Defines { get; init; } = [];
 
+    /// <summary>For each family on CMSIS: its kernel functions and what each runs (from its <c>.cmsis</c> file's <c>calls:</c> lines).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<KeyValuePair<string, string>>> CmsisCalls { get; init; } =
+        new Dictionary<string, IReadOnlyList<KeyValuePair<string, string>>>();
+
     /// <summary>The implementation chosen for <paramref name="family"/>, or null when the plan does not use it.</summary>
     public string? Of(string family) => Families.TryGetValue(family, out var choice) ? choice : null;
 
@@ -219,7 +223,12 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
         }
         if (chosen.Count > 0) includes.Add(roots.Core!);
 
-        return new KernelSelection(map, sources) { IncludeDirectories = includes, Defines = defines.ToArray() };
+        return new KernelSelection(map, sources)
+        {
+            IncludeDirectories = includes,
+            Defines = defines.ToArray(),
+            CmsisCalls = chosen.ToDictionary(f => f.Family, f => f.Calls),
+        };
     }
 
     /// <summary>The settings that would supply the CMSIS trees a family needs but that were not found.</summary>

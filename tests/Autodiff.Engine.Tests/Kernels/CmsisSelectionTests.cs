@@ -97,7 +97,8 @@ public sealed class CmsisSelectionTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(Severity.Info, message.Severity);
         Assert.Contains("CmsisDspRoot", message.Message);
         Assert.Contains("CMSIS_DSP_ROOT", message.Message);
-        Assert.Contains("elementwise, matmul", message.Message);
+        Assert.Contains("CmsisNnRoot", message.Message);
+        Assert.Contains("elementwise, linear, matmul", message.Message);
     }
 
     [Fact]
@@ -168,27 +169,33 @@ public sealed class CmsisSelectionTests(ITestOutputHelper output) : IDisposable
         var k = Select(choice == KernelChoice.Auto ? HeliumBoard : ArmFirmware.Board("stm32f4"), choice, roots, bag);
         Assert.Empty(bag.Items);
 
-        // elementwise and matmul have CMSIS kernels; linear (no CMSIS kernel), activations, losses,
-        // optimizers stay portable.
+        // elementwise and matmul have CMSIS-DSP kernels, linear CMSIS-NN ones; losses, optimizers
+        // and the rest stay portable.
         Assert.Equal(KernelSelection.Cmsis, k.Of("elementwise"));
         Assert.Equal(KernelSelection.Cmsis, k.Of("matmul"));
-        Assert.Equal(KernelSelection.Portable, k.Of("linear"));
-        foreach (var f in k.Families.Where(kv => kv.Value == KernelSelection.Portable && kv.Key != "linear").Select(kv => kv.Key))
+        Assert.Equal(KernelSelection.Cmsis, k.Of("linear"));
+        foreach (var f in k.Families.Where(kv => kv.Value == KernelSelection.Portable).Select(kv => kv.Key))
             Assert.False(File.Exists(Path.Combine(Kernels, "cmsis", f + ".c")), $"{f} has a CMSIS kernel but got portable");
         Assert.Contains("cmsis/matmul.c", k.Sources);
+        Assert.Contains("cmsis/linear.c", k.Sources);
         Assert.Contains("portable/losses.c", k.Sources);
         Assert.DoesNotContain("portable/matmul.c", k.Sources);
 
-        var needed = new[] { "elementwise", "matmul" }
-            .Select(f => CmsisFamilyFile.Parse(f, File.ReadAllText(Path.Combine(Kernels, "cmsis", f + ".cmsis")), out _)!)
-            .SelectMany(f => f.DspSources.Select(s => Path.GetFullPath(Path.Combine(roots.Dsp!, s))))
+        var lists = new[] { "elementwise", "linear", "matmul" }
+            .Select(f => CmsisFamilyFile.Parse(f, File.ReadAllText(Path.Combine(Kernels, "cmsis", f + ".cmsis")), out _)!).ToArray();
+        var needed = lists.SelectMany(f => f.DspSources.Select(s => Path.GetFullPath(Path.Combine(roots.Dsp!, s))))
+            .Concat(lists.SelectMany(f => f.NnSources.Select(s => Path.GetFullPath(Path.Combine(roots.Nn!, s)))))
             .Distinct().Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(needed, k.Sources.Where(Path.IsPathRooted).ToArray());
         Assert.DoesNotContain(k.Sources, s => s.Contains("arm_mat_vec_mult_f32")); // listed by no family tensor_chain uses
 
-        Assert.Equal([Path.Combine(roots.Dsp!, "Include"), Path.Combine(roots.Dsp!, "PrivateInclude"), roots.Core!], k.IncludeDirectories);
+        // The arm_mve.h wrapper first, then CMSIS-NN, CMSIS-DSP and Core.
+        Assert.Equal([Path.GetFullPath(Path.Combine(Kernels, "cmsis", "include")), Path.Combine(roots.Nn!, "Include"),
+            Path.Combine(roots.Dsp!, "Include"), Path.Combine(roots.Dsp!, "PrivateInclude"), roots.Core!], k.IncludeDirectories);
         Assert.Contains("ARM_MATH_LOOPUNROLL", k.Defines);
-        Assert.StartsWith("cmsis 2, portable ", k.Summary());
+        Assert.Contains("ARM_NN_ENABLE_F32=1", k.Defines);
+        Assert.StartsWith("cmsis 3, portable ", k.Summary());
+        Assert.Equal("arm_fully_connected_f32", k.CmsisCalls["linear"].Single(c => c.Key == "ad_linear_f32").Value);
     }
 
     [Fact]
@@ -241,8 +248,10 @@ public sealed class CmsisSelectionTests(ITestOutputHelper output) : IDisposable
             CmsisNnRoot: roots.Nn, CmsisDspRoot: roots.Dsp) { KernelsDirectory = Kernels };
         var result = ModelCompiler.Compile(request);
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
-        Assert.Contains(result.ReportLines, l => l.Contains("kernels: cmsis 2, portable "));
-        Assert.Contains(result.ReportLines, l => l.Contains("matmul cmsis") && l.Contains("linear portable"));
+        Assert.Contains(result.ReportLines, l => l.Contains("kernels: cmsis 3, portable "));
+        Assert.Contains(result.ReportLines, l => l.Contains("matmul cmsis") && l.Contains("linear cmsis"));
+        // Which CMSIS function each kernel of a CMSIS family runs, with the model lines of its layers.
+        Assert.Contains(result.ReportLines, l => Regex.IsMatch(l, @"^  linear on cmsis \(model lines [\d, ]+\): ad_linear_f32 = arm_fully_connected_f32; "));
         Assert.Contains(Path.Combine(roots.Dsp!, "Include"), result.IncludeDirectories);
         Assert.Contains("cmsis/elementwise.c", result.KernelSources);
 
@@ -270,8 +279,10 @@ public sealed class CmsisSelectionTests(ITestOutputHelper output) : IDisposable
         var text = File.ReadAllText(file);
         foreach (Match m in include.Matches(text))
         {
-            var header = Path.Combine(Path.GetDirectoryName(file)!, m.Groups[1].Value, m.Groups[2].Value);
-            if (File.Exists(header)) text += File.ReadAllText(header);
+            // "internal/x.h" resolves beside the file first, then in portable/ (on the kernels' include path).
+            var header = new[] { Path.Combine(Path.GetDirectoryName(file)!, m.Groups[1].Value, m.Groups[2].Value), Path.Combine(Kernels, "portable", m.Groups[2].Value) }
+                .FirstOrDefault(File.Exists);
+            if (header is not null) text += File.ReadAllText(header);
         }
         return definition.Matches(text).Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal).ToArray();
     }
@@ -280,17 +291,13 @@ public sealed class CmsisSelectionTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Every_CMSIS_family_file_defines_the_functions_of_its_portable_counterpart_and_lists_its_sources()
     {
-        var definition = new Regex(@"^[a-z][\w ]*?\**\b(ad_\w+)\s*\(", RegexOptions.Multiline);
-        string[] Functions(string file) =>
-            definition.Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal).ToArray();
-
         var families = Directory.GetFiles(Path.Combine(Kernels, "cmsis"), "*.c").Select(f => Path.GetFileNameWithoutExtension(f)).ToArray();
         Assert.NotEmpty(families);
         foreach (var family in families)
         {
             var portable = Path.Combine(Kernels, "portable", family + ".c");
             Assert.True(File.Exists(portable), $"cmsis/{family}.c has no portable counterpart");
-            Assert.Equal(Functions(portable), Functions(Path.Combine(Kernels, "cmsis", family + ".c")));
+            Assert.Equal(DefinedFunctions(portable), DefinedFunctions(Path.Combine(Kernels, "cmsis", family + ".c")));
             var list = Path.Combine(Kernels, "cmsis", family + CmsisFamilyFile.Extension);
             Assert.True(File.Exists(list), $"cmsis/{family}.c has no {family}.cmsis source list");
             Assert.NotNull(CmsisFamilyFile.Parse(family, File.ReadAllText(list), out var error));
