@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using Autodiff.Engine.Tests.CodeGen;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Autodiff.Engine.Tests.Kernels;
+
+/// <summary>
+/// The kernels of kernels/cmsis against plain reference loops over many shapes, on the Cortex-M55
+/// (Helium code) and the Cortex-M4F (the non-MVE C), at several optimisation levels, in QEMU
+/// (kernels/cmsis/test/run.sh). Needs the CMSIS trees the families list (CMSIS_*_ROOT).
+/// </summary>
+public class CmsisKernelTests(ITestOutputHelper output)
+{
+    [SkippableFact]
+    public void Cmsis_kernels_match_reference_loops_on_cortex_m55_and_stm32f4_in_QEMU()
+    {
+        var missing = ArmFirmware.MissingPrerequisite();
+        Skip.If(missing is not null, missing);
+        Skip.If(!ArmFirmware.Cmsis.HasNn, "CMSIS-NN not found; set CMSIS_NN_ROOT to a CMSIS-NN checkout");
+        var script = Path.Combine(NativeRun.RepositoryRoot, "kernels", "cmsis", "test", "run.sh");
+        var start = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        output.WriteLine(stdout + stderr.Result);
+        Assert.True(process.ExitCode == 0, $"run.sh exited with {process.ExitCode}:\n{stdout}\n{stderr.Result}");
+        Assert.Matches(@"(?m)^cmsis kernels: \d+ cases passed$", stdout);
+    }
+}
