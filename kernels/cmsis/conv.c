@@ -21,6 +21,8 @@
  *    scalar (VFMA Qd, Qn, Rm), tail-predicated over filters % 4, stored contiguously into y. No
  *    horizontal sums (MVE has no float VADDV). Long runs (k_w * in_c >= 8) instead go across the run
  *    with contiguous loads, four filters sharing each input vector, and sum the lanes at the end.
+ *    Short runs with stride_w = 1 (in_c = 1 first layers) go four adjacent output columns to the
+ *    lanes instead (ad_conv_fwd_cols): one x load per tap feeds four filters by scalar weight.
  *  - input gradient: scatter form as in the portable kernel; per output position and kernel row,
  *    the run of (valid k_w) * in_c contiguous dx floats is updated a vector at a time, with the dy of
  *    four filters as scalars: one dx load and store per four weight loads and four multiply-adds.
@@ -138,6 +140,112 @@ static void ad_conv_fwd_runs(const float *x0, const float *w0, const float *bias
     }
 }
 
+/* The whole forward for stride_w = 1 and short runs (k_w * in_c < 8, e.g. in_c = 1), where one
+ * position's taps are too few to amortise a per-position set-up: four horizontally adjacent output
+ * positions o..o+3 go in the four lanes, so per tap one load of x (contiguous when in_c = 1, else a
+ * gather in_c apart) feeds four filters' multiply-adds by a scalar weight (VFMA Qd, Qn, Rm): a
+ * load per four multiply-adds, no horizontal sums. The column groups are the outer loop, so their
+ * set-up is paid once per call rather than per output row: a group is `interior` when every tap
+ * of its four windows lies inside the input along w (lo, hi from ad_conv_interior); otherwise the
+ * lanes inside the input for each kernel column are a predicate made here, and the other lanes
+ * read nothing and add nothing. A last partial group is moved back to end at out_w and recomputes
+ * a few positions (same values) instead of being predicated. Filters go in fours; a last group of
+ * fewer repeats its last filter in the unused accumulators, which are not stored. The 4x4 block
+ * (positions x filters) goes out by one scatter per filter (as many instructions as a VST4, and
+ * no constraint on the registers). Sums start at the bias, taps in (kh, kw, c) order.
+ * x [B,in_h,in_w,in_c], w [filters,k_h,k_w,in_c], y [B,out_h,out_w,filters]; needs out_w >= 4;
+ * scratch: none. */
+__attribute__((noinline)) static void ad_conv_fwd_cols(const float *x, const float *w, const float *bias, float *y,
+                             uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
+                             uint32_t out_h, uint32_t out_w, uint32_t filters, uint32_t k_h, uint32_t k_w,
+                             uint32_t stride_h, uint32_t pad_top, uint32_t pad_left, uint32_t lo, uint32_t hi)
+{
+    const size_t fstride = (size_t)k_h * k_w * in_c, wrow = (size_t)k_w * in_c, xrow = (size_t)in_w * in_c;
+    const size_t yrow = (size_t)out_w * filters;
+    const uint32_t n = k_w * in_c, rows_all = batch * out_h;
+    const uint32x4_t yoff = vmulq_n_u32(vidupq_n_u32(0u, 1), filters);
+    for (uint32_t g = 0; g < out_w; g += 4u) {
+        const uint32_t o = g + 4u <= out_w ? g : out_w - 4u;
+        const int32_t iw0 = (int32_t)o - (int32_t)pad_left;
+        const int interior = o >= lo && o + 4u <= hi;
+        /* x[row, o + l + kw - pad_left, c] is at xr + t + xoff[l] for tap t = kw * in_c + c */
+        const uint32x4_t xoff = vmulq_n_u32(vidupq_n_u32((uint32_t)iw0, 1), in_c); /* lanes < 0 only masked */
+        mve_pred16_t pk[8];                 /* per tap t, the lanes inside the input (n < 8) */
+        uint32_t ta = 0u, tb = n;           /* the taps with any lane inside */
+        if (!interior) {
+            const int32x4_t iw = vreinterpretq_s32_u32(vidupq_n_u32((uint32_t)iw0, 1));
+            ta = n;
+            tb = 0u;
+            for (uint32_t kw = 0; kw < k_w; ++kw) {
+                const int32x4_t ik = vaddq_n_s32(iw, (int32_t)kw);
+                const mve_pred16_t p = vcmpltq_m_n_s32(ik, (int32_t)in_w, vcmpgeq_n_s32(ik, 0));
+                for (uint32_t c = 0; c < in_c; ++c) pk[kw * in_c + c] = p;
+                if (p) {
+                    if (ta == n) ta = kw * in_c;
+                    tb = (kw + 1u) * in_c;
+                }
+            }
+            if (tb == 0u) ta = 0u;
+        }
+        for (uint32_t f = 0; f < filters; f += 4u) {
+            const uint32_t nf = filters - f < 4u ? filters - f : 4u;
+            const uint32_t f1 = nf > 1u ? f + 1u : f, f2 = nf > 2u ? f + 2u : f1, f3 = nf > 3u ? f + 3u : f2;
+            const float *const w0 = w + f * fstride, *const w1 = w + f1 * fstride;
+            const float *const w2 = w + f2 * fstride, *const w3 = w + f3 * fstride;
+            const float b0 = bias ? bias[f] : 0.0f, b1 = bias ? bias[f1] : 0.0f;
+            const float b2 = bias ? bias[f2] : 0.0f, b3 = bias ? bias[f3] : 0.0f;
+            float *yt = y + (size_t)o * filters + f;
+            uint32_t oh = 0u;
+            const float *xb = x;               /* sample b's input */
+            for (uint32_t i = 0; i < rows_all; ++i, yt += yrow) {
+                uint32_t kh0, kh1;
+                ad_conv_taps(oh, stride_h, pad_top, in_h, k_h, &kh0, &kh1);
+                const float *xr = xb + (size_t)(oh * stride_h + kh0 - pad_top) * xrow;
+                const size_t s0 = (size_t)kh0 * wrow;
+                const float *p0 = w0 + s0, *p1 = w1 + s0, *p2 = w2 + s0, *p3 = w3 + s0;
+                float32x4_t a0 = vdupq_n_f32(b0), a1 = vdupq_n_f32(b1), a2 = vdupq_n_f32(b2), a3 = vdupq_n_f32(b3);
+                if (interior && in_c == 1u) {
+                    const float *xc = xr + iw0;
+                    for (uint32_t r = kh0; r < kh1; ++r, xc += xrow, p0 += wrow, p1 += wrow, p2 += wrow, p3 += wrow)
+                        for (uint32_t t = 0; t < n; ++t) {
+                            const float32x4_t u = vld1q_f32(xc + t);
+                            a0 = vfmaq_n_f32(a0, u, p0[t]);
+                            a1 = vfmaq_n_f32(a1, u, p1[t]);
+                            a2 = vfmaq_n_f32(a2, u, p2[t]);
+                            a3 = vfmaq_n_f32(a3, u, p3[t]);
+                        }
+                } else if (interior) {
+                    for (uint32_t r = kh0; r < kh1; ++r, xr += xrow, p0 += wrow, p1 += wrow, p2 += wrow, p3 += wrow)
+                        for (uint32_t t = 0; t < n; ++t) {
+                            const float32x4_t u = vldrwq_gather_shifted_offset_f32(xr + t, xoff);
+                            a0 = vfmaq_n_f32(a0, u, p0[t]);
+                            a1 = vfmaq_n_f32(a1, u, p1[t]);
+                            a2 = vfmaq_n_f32(a2, u, p2[t]);
+                            a3 = vfmaq_n_f32(a3, u, p3[t]);
+                        }
+                } else {
+                    for (uint32_t r = kh0; r < kh1; ++r, xr += xrow, p0 += wrow, p1 += wrow, p2 += wrow, p3 += wrow)
+                        for (uint32_t t = ta; t < tb; ++t) {
+                            const float32x4_t u = vldrwq_gather_shifted_offset_z_f32(xr + t, xoff, pk[t]);
+                            a0 = vfmaq_n_f32(a0, u, p0[t]);
+                            a1 = vfmaq_n_f32(a1, u, p1[t]);
+                            a2 = vfmaq_n_f32(a2, u, p2[t]);
+                            a3 = vfmaq_n_f32(a3, u, p3[t]);
+                        }
+                }
+                vstrwq_scatter_shifted_offset_f32(yt, yoff, a0);
+                if (nf > 1u) vstrwq_scatter_shifted_offset_f32(yt + 1, yoff, a1);
+                if (nf > 2u) vstrwq_scatter_shifted_offset_f32(yt + 2, yoff, a2);
+                if (nf > 3u) vstrwq_scatter_shifted_offset_f32(yt + 3, yoff, a3);
+                if (++oh == out_h) {
+                    oh = 0u;
+                    xb += (size_t)in_h * xrow;
+                }
+            }
+        }
+    }
+}
+
 #endif /* AD_CONV_MVE */
 
 /* y[b,oh,ow,f] = bias[f] + sum_{kh,kw,c} x[b,ih,iw,c] * w[f,kh,kw,c]   (bias may be NULL)
@@ -155,6 +263,12 @@ void ad_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
     const size_t fstride = (size_t)k_h * k_w * in_c, wrow = (size_t)k_w * in_c, xrow = (size_t)in_w * in_c;
     uint32_t lo, hi;
     ad_conv_interior(in_w, out_w, k_w, stride_w, pad_left, &lo, &hi);
+    /* short runs with stride_w 1: four adjacent columns per pass (ad_conv_fwd_cols) */
+    if (stride_w == 1u && out_w >= 4u && k_w * in_c < 8u) {
+        ad_conv_fwd_cols(x, w, bias, y, batch, in_h, in_w, in_c, out_h, out_w, filters, k_h, k_w,
+                         stride_h, pad_top, pad_left, lo, hi);
+        return;
+    }
     for (uint32_t b = 0; b < batch; ++b)
         for (uint32_t oh = 0; oh < out_h; ++oh) {
             uint32_t kh0, kh1;
