@@ -415,30 +415,32 @@ float ad_conv2d_backward_weight_element_f32(const float *dy, const float *x,
     ad_conv_tap_outputs(in_w, out_w, stride_w, pad_left, kw, &ow0, &ow1);
     if (oh0 == oh1 || ow0 == ow1) return 0.0f;
     const uint32_t rows = oh1 - oh0, cols = ow1 - ow0;
-    const uint32_t pcol = filters, qcol = stride_w * in_c;       /* one column on, in dy and x */
-    const uint32_t prow = out_w * filters, qrow = stride_h * in_w * in_c;
-    const uint32_t pbatch = out_h * prow, qbatch = in_h * in_w * in_c;
+    const size_t prow = (size_t)out_w * filters, qrow = (size_t)stride_h * in_w * in_c; /* one row on */
+    const size_t pbatch = (size_t)out_h * prow, qbatch = (size_t)in_h * in_w * in_c;      /* one sample on */
     const uint32x4_t lane = vidupq_n_u32(0u, 1);
-    const uint32x4_t poff = vmulq_n_u32(lane, pcol), qoff = vmulq_n_u32(lane, qcol);
-    const float *pb = dy + (oh0 * out_w + ow0) * filters + f;
-    const float *qb = x + ((oh0 * stride_h + kh - pad_top) * in_w + ow0 * stride_w + kw - pad_left) * in_c + c;
-    /* Every row has the same full vectors and the same tail, so the loops go down the rows for
-     * each vector column: the innermost loop is then just two gathers and a multiply-add per four
-     * terms, without a per-row set-up, and the tail's predicate is made once (with gcc 12 a VCTP
-     * in a loop costs four instructions). Zeroing tail gathers make the unused lanes add 0 * 0. */
-    const uint32_t full = cols / 4u, rest = cols % 4u;
-    const mve_pred16_t tail = vctp32q(rest);
-    const uint32_t pstep = 4u * pcol, qstep = 4u * qcol;
+    const uint32x4_t poff = vmulq_n_u32(lane, filters), qoff = vmulq_n_u32(lane, stride_w * in_c);
+    const float *pc = dy + ((size_t)oh0 * out_w + ow0) * filters + f;
+    const float *qc = x + (((size_t)oh0 * stride_h + kh - pad_top) * in_w + (size_t)ow0 * stride_w + kw - pad_left) * in_c + c;
+    const size_t pstep = 4u * (size_t)filters, qstep = 4u * (size_t)stride_w * in_c; /* one vector column on */
+    /* Vector columns outermost, then samples, then rows: the innermost loop is two gathers and a
+     * multiply-add per four terms, and its set-up (per sample) is a few instructions; the full
+     * columns need no predicate, the tail's is made once (with gcc 12 a VCTP in a loop costs four
+     * instructions). Zeroing tail gathers make the unused lanes add 0 * 0. */
     float32x4_t acc = vdupq_n_f32(0.0f);
-    for (uint32_t b = 0; b < batch; ++b, pb += pbatch, qb += qbatch) {
-        const float *pc = pb, *qc = qb; /* the first term of vector column i in dy and x */
-        for (uint32_t i = 0; i < full; ++i, pc += pstep, qc += qstep) {
-            const float *p = pc, *q = qc;
+    uint32_t i = cols;
+    for (; i >= 4u; i -= 4u, pc += pstep, qc += qstep) {
+        const float *pb = pc, *qb = qc;
+        for (uint32_t b = 0; b < batch; ++b, pb += pbatch, qb += qbatch) {
+            const float *p = pb, *q = qb;
             for (uint32_t r = 0; r < rows; ++r, p += prow, q += qrow)
                 acc = vfmaq_f32(acc, vldrwq_gather_shifted_offset_f32(p, poff), vldrwq_gather_shifted_offset_f32(q, qoff));
         }
-        if (rest) {
-            const float *p = pc, *q = qc;
+    }
+    if (i) {
+        const mve_pred16_t tail = vctp32q(i);
+        const float *pb = pc, *qb = qc;
+        for (uint32_t b = 0; b < batch; ++b, pb += pbatch, qb += qbatch) {
+            const float *p = pb, *q = qb;
             for (uint32_t r = 0; r < rows; ++r, p += prow, q += qrow)
                 acc = vfmaq_f32(acc, vldrwq_gather_shifted_offset_z_f32(p, poff, tail),
                                 vldrwq_gather_shifted_offset_z_f32(q, qoff, tail));
