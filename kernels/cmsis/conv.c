@@ -427,6 +427,26 @@ float ad_conv2d_backward_weight_element_f32(const float *dy, const float *x,
      * columns need no predicate, the tail's is made once (with gcc 12 a VCTP in a loop costs four
      * instructions). Zeroing tail gathers make the unused lanes add 0 * 0. */
     float32x4_t acc = vdupq_n_f32(0.0f);
+    if (cols == 4u) {
+        /* One whole vector column (conv2 of conv_momentum, every valid 4-wide layer): no column
+         * loop, so the samples-and-rows loops keep their state in registers. */
+        const uint32x4_t poff2 = vaddq_n_u32(poff, (uint32_t)pbatch), qoff2 = vaddq_n_u32(qoff, (uint32_t)qbatch);
+        float32x4_t acc2 = acc;
+        uint32_t b = batch;
+        for (; b >= 2u; b -= 2u, pc += 2u * pbatch, qc += 2u * qbatch) {
+            const float *p = pc, *q = qc;
+            for (uint32_t r = 0; r < rows; ++r, p += prow, q += qrow) {
+                acc = vfmaq_f32(acc, vldrwq_gather_shifted_offset_f32(p, poff), vldrwq_gather_shifted_offset_f32(q, qoff));
+                acc2 = vfmaq_f32(acc2, vldrwq_gather_shifted_offset_f32(p, poff2), vldrwq_gather_shifted_offset_f32(q, qoff2));
+            }
+        }
+        if (b) {
+            const float *p = pc, *q = qc;
+            for (uint32_t r = 0; r < rows; ++r, p += prow, q += qrow)
+                acc = vfmaq_f32(acc, vldrwq_gather_shifted_offset_f32(p, poff), vldrwq_gather_shifted_offset_f32(q, qoff));
+        }
+        return ad_lane_sum(vaddq_f32(acc, acc2));
+    }
     uint32_t i = cols;
     for (; i >= 4u; i -= 4u, pc += pstep, qc += qstep) {
         const float *pb = pc, *qb = qc;
