@@ -62,10 +62,13 @@ static void ad_conv_interior(uint32_t in_w, uint32_t out_w, uint32_t k_w, uint32
     *hi = h;
 }
 
-/* The sum of the four lanes (the Q registers alias S registers, so these are scalar adds). */
+/* The sum of the four lanes. */
 static inline float ad_lane_sum(float32x4_t v)
 {
-    return (vgetq_lane_f32(v, 0) + vgetq_lane_f32(v, 1)) + (vgetq_lane_f32(v, 2) + vgetq_lane_f32(v, 3));
+    /* lanes (0+1, 1+0, 2+3, 3+2) by one VREV64 and one VADD: gcc moves a lane out through a core
+     * register, so two extractions instead of four */
+    const float32x4_t t = vaddq_f32(v, vrev64q_f32(v));
+    return vgetq_lane_f32(t, 0) + vgetq_lane_f32(t, 2);
 }
 
 /* One output position of every filter: y0[f] = bias[f] + sum_{r<rows, j<n} x0[r*xrow + j] *
@@ -387,6 +390,38 @@ void ad_conv2d_backward_input_f32(const float *dy, const float *w, float *dx,
 #endif
 }
 
+#ifdef AD_CONV_MVE
+/* One vector column of a weight-gradient sum: adds to the lanes of acc (and *acc2) the products
+ * dy[p0 + b*pbatch + r*prow + poff[l]] * x[q0 + b*qbatch + r*qrow + qoff[l]] over every sample b
+ * and row r < rows. Samples go in pairs, the second through offset vectors one sample further on
+ * (poff2, qoff2), so one loop over the rows serves both: four gathers and two multiply-adds per
+ * iteration and half the loop set-ups; an odd last sample goes alone. Scratch: none. */
+static inline float32x4_t ad_wg_column(float32x4_t acc, float32x4_t *acc2, const float *p0, const float *q0,
+                                       uint32x4_t poff, uint32x4_t qoff, uint32x4_t poff2, uint32x4_t qoff2,
+                                       uint32_t batch, uint32_t rows, size_t prow, size_t qrow,
+                                       size_t pbatch, size_t qbatch)
+{
+    float32x4_t a2 = *acc2;
+    if (batch & 1u) { /* first, so that no pointer is carried out of the pair loop */
+        const float *p = p0, *q = q0;
+        for (uint32_t r = 0; r < rows; ++r, p += prow, q += qrow)
+            acc = vfmaq_f32(acc, vldrwq_gather_shifted_offset_f32(p, poff), vldrwq_gather_shifted_offset_f32(q, qoff));
+        p0 += pbatch;
+        q0 += qbatch;
+    }
+    for (uint32_t b = batch / 2u; b != 0u; --b, p0 += 2u * pbatch, q0 += 2u * qbatch) {
+        const float *p = p0, *q = q0;
+        for (uint32_t r = 0; r < rows; ++r, p += prow, q += qrow) {
+            acc = vfmaq_f32(acc, vldrwq_gather_shifted_offset_f32(p, poff), vldrwq_gather_shifted_offset_f32(q, qoff));
+            a2 = vfmaq_f32(a2, vldrwq_gather_shifted_offset_f32(p, poff2), vldrwq_gather_shifted_offset_f32(q, qoff2));
+        }
+    }
+    *acc2 = a2;
+    return acc;
+}
+
+#endif /* AD_CONV_MVE */
+
 /* One element k = ((f*k_h + kh)*k_w + kw)*in_c + c of the weight gradient:
  * sum_{b,oh,ow} dy[b,oh,ow,f] * x[b,ih,iw,c] over the positions whose tap is inside the input.
  * dy [B,out_h,out_w,filters], x [B,in_h,in_w,in_c]; scratch: none; no state across calls.
@@ -426,47 +461,37 @@ float ad_conv2d_backward_weight_element_f32(const float *dy, const float *x,
      * multiply-add per four terms, and its set-up (per sample) is a few instructions; the full
      * columns need no predicate, the tail's is made once (with gcc 12 a VCTP in a loop costs four
      * instructions). Zeroing tail gathers make the unused lanes add 0 * 0. */
-    float32x4_t acc = vdupq_n_f32(0.0f);
+    const uint32x4_t poff2 = vaddq_n_u32(poff, (uint32_t)pbatch), qoff2 = vaddq_n_u32(qoff, (uint32_t)qbatch);
+    float32x4_t acc = vdupq_n_f32(0.0f), acc2 = acc;
     if (cols == 4u) {
         /* One whole vector column (conv2 of conv_momentum, every valid 4-wide layer): no column
-         * loop, so the samples-and-rows loops keep their state in registers. */
-        const uint32x4_t poff2 = vaddq_n_u32(poff, (uint32_t)pbatch), qoff2 = vaddq_n_u32(qoff, (uint32_t)qbatch);
-        float32x4_t acc2 = acc;
+         * loop, so the loops keep their state in registers. */
+        acc = ad_wg_column(acc, &acc2, pc, qc, poff, qoff, poff2, qoff2, batch, rows, prow, qrow, pbatch, qbatch);
+        return ad_lane_sum(vaddq_f32(acc, acc2));
+    }
+    uint32_t i = cols;
+    for (; i >= 4u; i -= 4u, pc += pstep, qc += qstep)
+        acc = ad_wg_column(acc, &acc2, pc, qc, poff, qoff, poff2, qoff2, batch, rows, prow, qrow, pbatch, qbatch);
+    if (i) {
+        const mve_pred16_t tail = vctp32q(i);
         uint32_t b = batch;
         for (; b >= 2u; b -= 2u, pc += 2u * pbatch, qc += 2u * qbatch) {
             const float *p = pc, *q = qc;
             for (uint32_t r = 0; r < rows; ++r, p += prow, q += qrow) {
-                acc = vfmaq_f32(acc, vldrwq_gather_shifted_offset_f32(p, poff), vldrwq_gather_shifted_offset_f32(q, qoff));
-                acc2 = vfmaq_f32(acc2, vldrwq_gather_shifted_offset_f32(p, poff2), vldrwq_gather_shifted_offset_f32(q, qoff2));
+                acc = vfmaq_f32(acc, vldrwq_gather_shifted_offset_z_f32(p, poff, tail),
+                                vldrwq_gather_shifted_offset_z_f32(q, qoff, tail));
+                acc2 = vfmaq_f32(acc2, vldrwq_gather_shifted_offset_z_f32(p, poff2, tail),
+                                 vldrwq_gather_shifted_offset_z_f32(q, qoff2, tail));
             }
         }
         if (b) {
             const float *p = pc, *q = qc;
             for (uint32_t r = 0; r < rows; ++r, p += prow, q += qrow)
-                acc = vfmaq_f32(acc, vldrwq_gather_shifted_offset_f32(p, poff), vldrwq_gather_shifted_offset_f32(q, qoff));
-        }
-        return ad_lane_sum(vaddq_f32(acc, acc2));
-    }
-    uint32_t i = cols;
-    for (; i >= 4u; i -= 4u, pc += pstep, qc += qstep) {
-        const float *pb = pc, *qb = qc;
-        for (uint32_t b = 0; b < batch; ++b, pb += pbatch, qb += qbatch) {
-            const float *p = pb, *q = qb;
-            for (uint32_t r = 0; r < rows; ++r, p += prow, q += qrow)
-                acc = vfmaq_f32(acc, vldrwq_gather_shifted_offset_f32(p, poff), vldrwq_gather_shifted_offset_f32(q, qoff));
-        }
-    }
-    if (i) {
-        const mve_pred16_t tail = vctp32q(i);
-        const float *pb = pc, *qb = qc;
-        for (uint32_t b = 0; b < batch; ++b, pb += pbatch, qb += qbatch) {
-            const float *p = pb, *q = qb;
-            for (uint32_t r = 0; r < rows; ++r, p += prow, q += qrow)
                 acc = vfmaq_f32(acc, vldrwq_gather_shifted_offset_z_f32(p, poff, tail),
                                 vldrwq_gather_shifted_offset_z_f32(q, qoff, tail));
         }
     }
-    return ad_lane_sum(acc);
+    return ad_lane_sum(vaddq_f32(acc, acc2));
 #else
     return ad_conv2d_weight_element_c(dy, x, batch, in_h, in_w, in_c, out_h, out_w, filters,
                                       k_h, k_w, stride_h, stride_w, pad_top, pad_left, k);
