@@ -207,7 +207,32 @@ __attribute__((noinline)) static void ad_conv_fwd_cols(const float *x, const flo
                 const size_t s0 = (size_t)kh0 * wrow;
                 const float *p0 = w0 + s0, *p1 = w1 + s0, *p2 = w2 + s0, *p3 = w3 + s0;
                 float32x4_t a0 = vdupq_n_f32(b0), a1 = vdupq_n_f32(b1), a2 = vdupq_n_f32(b2), a3 = vdupq_n_f32(b3);
-                if (interior && in_c == 1u) {
+#define AD_FWD_TAP(U, T)                                   \
+    do {                                                   \
+        const float32x4_t u_ = (U);                        \
+        a0 = vfmaq_n_f32(a0, u_, p0[T]);                   \
+        a1 = vfmaq_n_f32(a1, u_, p1[T]);                   \
+        a2 = vfmaq_n_f32(a2, u_, p2[T]);                   \
+        a3 = vfmaq_n_f32(a3, u_, p3[T]);                   \
+    } while (0)
+                /* Three taps a kernel row (3x3 kernels on one channel, the usual first layer) are
+                 * unrolled, so the loop over the kernel rows is the innermost, without a per-row
+                 * loop set-up. */
+                if (interior && in_c == 1u && n == 3u) {
+                    const float *xc = xr + iw0;
+                    for (uint32_t r = kh0; r < kh1; ++r, xc += xrow, p0 += wrow, p1 += wrow, p2 += wrow, p3 += wrow) {
+                        AD_FWD_TAP(vld1q_f32(xc), 0);
+                        AD_FWD_TAP(vld1q_f32(xc + 1), 1);
+                        AD_FWD_TAP(vld1q_f32(xc + 2), 2);
+                    }
+                } else if (!interior && n == 3u && ta == 0u && tb == 3u) {
+                    const mve_pred16_t q0 = pk[0], q1 = pk[1], q2 = pk[2];
+                    for (uint32_t r = kh0; r < kh1; ++r, xr += xrow, p0 += wrow, p1 += wrow, p2 += wrow, p3 += wrow) {
+                        AD_FWD_TAP(vldrwq_gather_shifted_offset_z_f32(xr, xoff, q0), 0);
+                        AD_FWD_TAP(vldrwq_gather_shifted_offset_z_f32(xr + 1, xoff, q1), 1);
+                        AD_FWD_TAP(vldrwq_gather_shifted_offset_z_f32(xr + 2, xoff, q2), 2);
+                    }
+                } else if (interior && in_c == 1u) {
                     const float *xc = xr + iw0;
                     for (uint32_t r = kh0; r < kh1; ++r, xc += xrow, p0 += wrow, p1 += wrow, p2 += wrow, p3 += wrow)
                         for (uint32_t t = 0; t < n; ++t) {
@@ -236,6 +261,7 @@ __attribute__((noinline)) static void ad_conv_fwd_cols(const float *x, const flo
                             a3 = vfmaq_n_f32(a3, u, p3[t]);
                         }
                 }
+#undef AD_FWD_TAP
                 vstrwq_scatter_shifted_offset_f32(yt, yoff, a0);
                 if (nf > 1u) vstrwq_scatter_shifted_offset_f32(yt + 1, yoff, a1);
                 if (nf > 2u) vstrwq_scatter_shifted_offset_f32(yt + 2, yoff, a2);
