@@ -41,14 +41,12 @@
  */
 #include "autodiff_kernels.h"
 
-#include "internal/conv_common.h"
-
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 2)
-#define AD_CONV_MVE 1
-#include <arm_mve.h>
-#endif
 
-#ifdef AD_CONV_MVE
+#include <arm_mve.h>
+
+#define AD_CONV_COMMON_HELPERS_ONLY 1 /* the tap-range helpers; the kernels are below */
+#include "internal/conv_common.h"
 
 /* The columns [*lo, *hi) whose window lies wholly inside the input along w. */
 static void ad_conv_interior(uint32_t in_w, uint32_t out_w, uint32_t k_w, uint32_t stride_w, uint32_t pad_left,
@@ -275,8 +273,6 @@ __attribute__((noinline)) static void ad_conv_fwd_cols(const float *x, const flo
     }
 }
 
-#endif /* AD_CONV_MVE */
-
 /* y[b,oh,ow,f] = bias[f] + sum_{kh,kw,c} x[b,ih,iw,c] * w[f,kh,kw,c]   (bias may be NULL)
  * x [B,in_h,in_w,in_c], w [filters,k_h,k_w,in_c], y [B,out_h,out_w,filters]; scratch: none.
  * MVE: per output row the kernel-row range, per column the kernel-column range (interior columns
@@ -288,7 +284,6 @@ void ad_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
                    uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
                    uint32_t pad_top, uint32_t pad_left)
 {
-#ifdef AD_CONV_MVE
     const size_t fstride = (size_t)k_h * k_w * in_c, wrow = (size_t)k_w * in_c, xrow = (size_t)in_w * in_c;
     uint32_t lo, hi;
     ad_conv_interior(in_w, out_w, k_w, stride_w, pad_left, &lo, &hi);
@@ -320,13 +315,8 @@ void ad_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
                                       filters, rows, n, xrow, wrow, fstride);
             }
         }
-#else
-    ad_conv2d_forward_c(x, w, bias, y, batch, in_h, in_w, in_c, out_h, out_w, filters,
-                        k_h, k_w, stride_h, stride_w, pad_top, pad_left);
-#endif
 }
 
-#ifdef AD_CONV_MVE
 
 /* Adds dy * w of one output position into its input window: dx0[r*xrow + j] +=
  * sum_f dy0[f] * w0[f*fstride + r*wrow + j] for r < rows, j < n (dx0, w0 at the first valid tap).
@@ -375,8 +365,6 @@ static void ad_conv_dx_mve(float *dx0, const float *w0, const float *dy0,
     }
 }
 
-#endif /* AD_CONV_MVE */
-
 /* dx[b,ih,iw,c] = sum over the (oh,ow,kh,kw) reading x[b,ih,iw,c] and every f of
  * dy[b,oh,ow,f] * w[f,kh,kw,c].  dy [B,out_h,out_w,filters], w [filters,k_h,k_w,in_c],
  * dx [B,in_h,in_w,in_c]; scratch: none.
@@ -389,7 +377,6 @@ void ad_conv2d_backward_input_f32(const float *dy, const float *w, float *dx,
                                   uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
                                   uint32_t pad_top, uint32_t pad_left)
 {
-#ifdef AD_CONV_MVE
     const size_t fstride = (size_t)k_h * k_w * in_c, wrow = (size_t)k_w * in_c, xrow = (size_t)in_w * in_c;
     uint32_t lo, hi;
     ad_conv_interior(in_w, out_w, k_w, stride_w, pad_left, &lo, &hi);
@@ -410,13 +397,8 @@ void ad_conv2d_backward_input_f32(const float *dy, const float *w, float *dx,
                                dyr + (size_t)ow * filters, filters, kh1 - kh0, (kw1 - kw0) * in_c, xrow, wrow, fstride);
             }
         }
-#else
-    ad_conv2d_backward_input_c(dy, w, dx, batch, in_h, in_w, in_c, out_h, out_w, filters,
-                               k_h, k_w, stride_h, stride_w, pad_top, pad_left);
-#endif
 }
 
-#ifdef AD_CONV_MVE
 /* One vector column of a weight-gradient sum: adds to the lanes of acc (and *acc2) the products
  * dy[p0 + b*pbatch + r*prow + poff[l]] * x[q0 + b*qbatch + r*qrow + qoff[l]] over every sample b
  * and row r < rows. Samples go in pairs, the second through offset vectors one sample further on
@@ -446,8 +428,6 @@ static inline float32x4_t ad_wg_column(float32x4_t acc, float32x4_t *acc2, const
     return acc;
 }
 
-#endif /* AD_CONV_MVE */
-
 /* One element k = ((f*k_h + kh)*k_w + kw)*in_c + c of the weight gradient:
  * sum_{b,oh,ow} dy[b,oh,ow,f] * x[b,ih,iw,c] over the positions whose tap is inside the input.
  * dy [B,out_h,out_w,filters], x [B,in_h,in_w,in_c]; scratch: none; no state across calls.
@@ -461,7 +441,6 @@ float ad_conv2d_backward_weight_element_f32(const float *dy, const float *x,
                                             uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
                                             uint32_t pad_top, uint32_t pad_left, uint32_t k)
 {
-#ifdef AD_CONV_MVE
     uint32_t c = 0u, t = k;
     if (in_c != 1u) {
         c = k % in_c;
@@ -518,8 +497,10 @@ float ad_conv2d_backward_weight_element_f32(const float *dy, const float *x,
         }
     }
     return ad_lane_sum(vaddq_f32(acc, acc2));
-#else
-    return ad_conv2d_weight_element_c(dy, x, batch, in_h, in_w, in_c, out_h, out_w, filters,
-                                      k_h, k_w, stride_h, stride_w, pad_top, pad_left, k);
-#endif
 }
+
+#else /* no MVE (Cortex-M4F, M7, M33): the portable kernels themselves */
+
+#include "internal/conv_common.h"
+
+#endif

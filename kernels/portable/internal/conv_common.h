@@ -23,9 +23,13 @@
  *    sum stays a single in-order accumulation over a rectangle found without per-position tests.
  * No kernel uses scratch memory, the heap or static state.
  *
- * The kernels are static inline functions (ad_conv2d_forward_c, ad_conv2d_backward_input_c,
- * ad_conv2d_weight_element_c) that a family file forwards its ABI functions to; unused, as in an
- * MVE build of the cmsis family, they cost nothing. The tap-range helpers serve the MVE code too.
+ * This header defines the external functions of the kernel ABI (ad_conv2d_f32,
+ * ad_conv2d_backward_input_f32, ad_conv2d_backward_weight_element_f32): exactly one conv.c per
+ * firmware includes it (kernels/portable/conv.c; kernels/cmsis/conv.c on cores without MVE), so
+ * the portable build makes no forwarding call (with static inline kernels behind wrappers, gcc
+ * inlined differently and the portable forward took 69400 -> 73168 instructions for
+ * conv_momentum on cortex-m55). With AD_CONV_COMMON_HELPERS_ONLY defined it gives only the
+ * tap-range helpers (ad_conv_taps, ad_conv_tap_outputs), which the MVE code uses.
  *
  * Measured on Cortex-M4F (QEMU instruction count, -O2) for conv_momentum's shapes, instructions
  * (estimated cycles), before -> after: forward 12x12x1 -> 12x12x4, 3x3 same: 285283 (391348) ->
@@ -53,6 +57,30 @@ static void ad_conv_taps(uint32_t o, uint32_t stride, uint32_t pad, uint32_t in,
     *t0 = lo;
     *t1 = hi;
 }
+
+/* The output positions [*begin, *end) along one axis whose tap `tap` lands inside the input:
+ * 0 <= o*stride + tap - pad < in. Empty when the kernel overhangs the input at that tap.
+ * Stride 1 (the common case) needs no division. */
+static void ad_conv_tap_outputs(uint32_t in, uint32_t out, uint32_t stride, uint32_t pad, uint32_t tap,
+                                uint32_t *begin, uint32_t *end)
+{
+    uint32_t first, stop;
+    if (in + pad <= tap) {
+        first = stop = 0u;
+    } else if (stride == 1u) {
+        first = tap >= pad ? 0u : pad - tap;
+        stop = in + pad - tap;
+    } else {
+        first = tap >= pad ? 0u : (pad - tap + stride - 1u) / stride;
+        stop = (in + pad - tap - 1u) / stride + 1u;
+    }
+    if (stop > out) stop = out;
+    if (first > stop) first = stop;
+    *begin = first;
+    *end = stop;
+}
+
+#ifndef AD_CONV_COMMON_HELPERS_ONLY /* the kernels themselves (the ABI's external functions) */
 
 /* One output position (y0), or two horizontally adjacent ones with the same tap ranges (y0 and
  * y1 = y0 + filters, their inputs x1 = x0 + xnext), of every filter. x0 and w0 point at the first
@@ -147,11 +175,11 @@ static void ad_conv_fwd_block(const float *x0, size_t xnext, const float *w0, co
  * runs of k_w*in_c floats; the edge columns and an odd one left over go one by one with their
  * own kernel-column range. Each sum still starts at the bias and adds the taps in (kh, kw, c)
  * order. */
-static inline void ad_conv2d_forward_c(const float *x, const float *w, const float *bias, float *y,
-                                       uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
-                                       uint32_t out_h, uint32_t out_w, uint32_t filters,
-                                       uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
-                                       uint32_t pad_top, uint32_t pad_left)
+void ad_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
+                   uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
+                   uint32_t out_h, uint32_t out_w, uint32_t filters,
+                   uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
+                   uint32_t pad_top, uint32_t pad_left)
 {
     const size_t fstride = (size_t)k_h * k_w * in_c; /* one filter's weights */
     const size_t wrow = (size_t)k_w * in_c;           /* one kernel row of one filter */
@@ -255,11 +283,11 @@ static void ad_conv_dx_block(float *dx0, size_t xnext, const float *w0, const fl
  * read, over exactly the taps the forward pass used (same tap ranges, same interior columns
  * [lo, hi) taken in pairs), so no division or modulo by the stride is needed per tap. Every dx
  * element receives the same terms as the gather form, in another order. */
-static inline void ad_conv2d_backward_input_c(const float *dy, const float *w, float *dx,
-                                              uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
-                                              uint32_t out_h, uint32_t out_w, uint32_t filters,
-                                              uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
-                                              uint32_t pad_top, uint32_t pad_left)
+void ad_conv2d_backward_input_f32(const float *dy, const float *w, float *dx,
+                                  uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
+                                  uint32_t out_h, uint32_t out_w, uint32_t filters,
+                                  uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
+                                  uint32_t pad_top, uint32_t pad_left)
 {
     const size_t fstride = (size_t)k_h * k_w * in_c;
     const size_t wrow = (size_t)k_w * in_c;
@@ -297,28 +325,6 @@ static inline void ad_conv2d_backward_input_c(const float *dy, const float *w, f
         }
 }
 
-/* The output positions [*begin, *end) along one axis whose tap `tap` lands inside the input:
- * 0 <= o*stride + tap - pad < in. Empty when the kernel overhangs the input at that tap.
- * Stride 1 (the common case) needs no division. */
-static void ad_conv_tap_outputs(uint32_t in, uint32_t out, uint32_t stride, uint32_t pad, uint32_t tap,
-                                uint32_t *begin, uint32_t *end)
-{
-    uint32_t first, stop;
-    if (in + pad <= tap) {
-        first = stop = 0u;
-    } else if (stride == 1u) {
-        first = tap >= pad ? 0u : pad - tap;
-        stop = in + pad - tap;
-    } else {
-        first = tap >= pad ? 0u : (pad - tap + stride - 1u) / stride;
-        stop = (in + pad - tap - 1u) / stride + 1u;
-    }
-    if (stop > out) stop = out;
-    if (first > stop) first = stop;
-    *begin = first;
-    *end = stop;
-}
-
 /* One element k = ((f*k_h + kh)*k_w + kw)*in_c + c of the weight gradient:
  * sum_{b,oh,ow} dy[b,oh,ow,f] * x[b,ih,iw,c] over the positions whose tap is inside the input,
  * in increasing (b, oh, ow) order (one accumulator, as the header promises).
@@ -329,11 +335,11 @@ static void ad_conv_tap_outputs(uint32_t in, uint32_t out, uint32_t stride, uint
  * step by precomputed strides; a row goes two terms per iteration (still in order). (Variants
  * tried and measured slower with gcc -O2 on Cortex-M4: four terms per iteration, a separate loop
  * for contiguous x, pointers carried from row end to row start.) */
-static inline float ad_conv2d_weight_element_c(const float *dy, const float *x,
-                                               uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
-                                               uint32_t out_h, uint32_t out_w, uint32_t filters,
-                                               uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
-                                               uint32_t pad_top, uint32_t pad_left, uint32_t k)
+float ad_conv2d_backward_weight_element_f32(const float *dy, const float *x,
+                                            uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
+                                            uint32_t out_h, uint32_t out_w, uint32_t filters,
+                                            uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
+                                            uint32_t pad_top, uint32_t pad_left, uint32_t k)
 {
     uint32_t c = 0u, t = k;
     if (in_c != 1u) {
@@ -384,5 +390,7 @@ static inline float ad_conv2d_weight_element_c(const float *dy, const float *x,
     }
     return acc;
 }
+
+#endif /* AD_CONV_COMMON_HELPERS_ONLY */
 
 #endif /* AD_INTERNAL_CONV_COMMON_H */
