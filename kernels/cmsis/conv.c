@@ -141,6 +141,8 @@ static void ad_conv_fwd_runs(const float *x0, const float *w0, const float *bias
     }
 }
 
+#define AD_COLS_MAX_TAPS 16u /* ad_conv_fwd_cols keeps a filter group's weights on the stack */
+
 /* The whole forward for stride_w = 1 and short runs (k_w * in_c < 8, e.g. in_c = 1), where one
  * position's taps are too few to amortise a per-position set-up: four horizontally adjacent output
  * positions o..o+3 go in the four lanes, so per tap one load of x (contiguous when in_c = 1, else a
@@ -154,14 +156,15 @@ static void ad_conv_fwd_runs(const float *x0, const float *w0, const float *bias
  * fewer repeats its last filter in the unused accumulators, which are not stored. The 4x4 block
  * (positions x filters) goes out by one scatter per filter (as many instructions as a VST4, and
  * no constraint on the registers). Sums start at the bias, taps in (kh, kw, c) order.
- * x [B,in_h,in_w,in_c], w [filters,k_h,k_w,in_c], y [B,out_h,out_w,filters]; needs out_w >= 4;
- * scratch: none. */
+ * x [B,in_h,in_w,in_c], w [filters,k_h,k_w,in_c], y [B,out_h,out_w,filters]; needs out_w >= 4
+ * and k_h * k_w * in_c <= AD_COLS_MAX_TAPS; scratch: none (a 256-byte local copy of four filters'
+ * weights, interleaved per tap, so each tap's four weights are adjacent loads from one pointer). */
 __attribute__((noinline)) static void ad_conv_fwd_cols(const float *x, const float *w, const float *bias, float *y,
                              uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
                              uint32_t out_h, uint32_t out_w, uint32_t filters, uint32_t k_h, uint32_t k_w,
                              uint32_t stride_h, uint32_t pad_top, uint32_t pad_left, uint32_t lo, uint32_t hi)
 {
-    const size_t fstride = (size_t)k_h * k_w * in_c, wrow = (size_t)k_w * in_c, xrow = (size_t)in_w * in_c;
+    const size_t fstride = (size_t)k_h * k_w * in_c, xrow = (size_t)in_w * in_c;
     const size_t yrow = (size_t)out_w * filters;
     const uint32_t n = k_w * in_c, rows_all = batch * out_h;
     const uint32x4_t yoff = vmulq_n_u32(vidupq_n_u32(0u, 1), filters);
@@ -191,8 +194,19 @@ __attribute__((noinline)) static void ad_conv_fwd_cols(const float *x, const flo
         for (uint32_t f = 0; f < filters; f += 4u) {
             const uint32_t nf = filters - f < 4u ? filters - f : 4u;
             const uint32_t f1 = nf > 1u ? f + 1u : f, f2 = nf > 2u ? f + 2u : f1, f3 = nf > 3u ? f + 3u : f2;
-            const float *const w0 = w + f * fstride, *const w1 = w + f1 * fstride;
-            const float *const w2 = w + f2 * fstride, *const w3 = w + f3 * fstride;
+            /* the four filters' weights interleaved per tap (wt[4s + j], tap s = kh * n + t): one
+             * pointer and adjacent loads instead of four pointers, which spilled */
+            float wt[4u * AD_COLS_MAX_TAPS];
+            {
+                const float *const w0 = w + f * fstride, *const w1 = w + f1 * fstride;
+                const float *const w2 = w + f2 * fstride, *const w3 = w + f3 * fstride;
+                for (uint32_t t = 0; t < k_h * n; ++t) {
+                    wt[4u * t] = w0[t];
+                    wt[4u * t + 1u] = w1[t];
+                    wt[4u * t + 2u] = w2[t];
+                    wt[4u * t + 3u] = w3[t];
+                }
+            }
             const float b0 = bias ? bias[f] : 0.0f, b1 = bias ? bias[f1] : 0.0f;
             const float b2 = bias ? bias[f2] : 0.0f, b3 = bias ? bias[f3] : 0.0f;
             float *yt = y + (size_t)o * filters + f;
@@ -202,62 +216,46 @@ __attribute__((noinline)) static void ad_conv_fwd_cols(const float *x, const flo
                 uint32_t kh0, kh1;
                 ad_conv_taps(oh, stride_h, pad_top, in_h, k_h, &kh0, &kh1);
                 const float *xr = xb + (size_t)(oh * stride_h + kh0 - pad_top) * xrow;
-                const size_t s0 = (size_t)kh0 * wrow;
-                const float *p0 = w0 + s0, *p1 = w1 + s0, *p2 = w2 + s0, *p3 = w3 + s0;
+                const float *pw = wt + 4u * kh0 * n;
                 float32x4_t a0 = vdupq_n_f32(b0), a1 = vdupq_n_f32(b1), a2 = vdupq_n_f32(b2), a3 = vdupq_n_f32(b3);
 #define AD_FWD_TAP(U, T)                                   \
     do {                                                   \
         const float32x4_t u_ = (U);                        \
-        a0 = vfmaq_n_f32(a0, u_, p0[T]);                   \
-        a1 = vfmaq_n_f32(a1, u_, p1[T]);                   \
-        a2 = vfmaq_n_f32(a2, u_, p2[T]);                   \
-        a3 = vfmaq_n_f32(a3, u_, p3[T]);                   \
+        a0 = vfmaq_n_f32(a0, u_, pw[4u * (T)]);            \
+        a1 = vfmaq_n_f32(a1, u_, pw[4u * (T) + 1u]);       \
+        a2 = vfmaq_n_f32(a2, u_, pw[4u * (T) + 2u]);       \
+        a3 = vfmaq_n_f32(a3, u_, pw[4u * (T) + 3u]);       \
     } while (0)
                 /* Three taps a kernel row (3x3 kernels on one channel, the usual first layer) are
                  * unrolled, so the loop over the kernel rows is the innermost, without a per-row
                  * loop set-up. */
                 if (interior && in_c == 1u && n == 3u) {
                     const float *xc = xr + iw0;
-                    for (uint32_t r = kh0; r < kh1; ++r, xc += xrow, p0 += wrow, p1 += wrow, p2 += wrow, p3 += wrow) {
+                    for (uint32_t r = kh0; r < kh1; ++r, xc += xrow, pw += 4u * n) {
                         AD_FWD_TAP(vld1q_f32(xc), 0);
                         AD_FWD_TAP(vld1q_f32(xc + 1), 1);
                         AD_FWD_TAP(vld1q_f32(xc + 2), 2);
                     }
                 } else if (!interior && n == 3u && ta == 0u && tb == 3u) {
                     const mve_pred16_t q0 = pk[0], q1 = pk[1], q2 = pk[2];
-                    for (uint32_t r = kh0; r < kh1; ++r, xr += xrow, p0 += wrow, p1 += wrow, p2 += wrow, p3 += wrow) {
+                    for (uint32_t r = kh0; r < kh1; ++r, xr += xrow, pw += 4u * n) {
                         AD_FWD_TAP(vldrwq_gather_shifted_offset_z_f32(xr, xoff, q0), 0);
                         AD_FWD_TAP(vldrwq_gather_shifted_offset_z_f32(xr + 1, xoff, q1), 1);
                         AD_FWD_TAP(vldrwq_gather_shifted_offset_z_f32(xr + 2, xoff, q2), 2);
                     }
                 } else if (interior && in_c == 1u) {
                     const float *xc = xr + iw0;
-                    for (uint32_t r = kh0; r < kh1; ++r, xc += xrow, p0 += wrow, p1 += wrow, p2 += wrow, p3 += wrow)
-                        for (uint32_t t = 0; t < n; ++t) {
-                            const float32x4_t u = vld1q_f32(xc + t);
-                            a0 = vfmaq_n_f32(a0, u, p0[t]);
-                            a1 = vfmaq_n_f32(a1, u, p1[t]);
-                            a2 = vfmaq_n_f32(a2, u, p2[t]);
-                            a3 = vfmaq_n_f32(a3, u, p3[t]);
-                        }
+                    for (uint32_t r = kh0; r < kh1; ++r, xc += xrow, pw += 4u * n)
+                        for (uint32_t t = 0; t < n; ++t)
+                            AD_FWD_TAP(vld1q_f32(xc + t), t);
                 } else if (interior) {
-                    for (uint32_t r = kh0; r < kh1; ++r, xr += xrow, p0 += wrow, p1 += wrow, p2 += wrow, p3 += wrow)
-                        for (uint32_t t = 0; t < n; ++t) {
-                            const float32x4_t u = vldrwq_gather_shifted_offset_f32(xr + t, xoff);
-                            a0 = vfmaq_n_f32(a0, u, p0[t]);
-                            a1 = vfmaq_n_f32(a1, u, p1[t]);
-                            a2 = vfmaq_n_f32(a2, u, p2[t]);
-                            a3 = vfmaq_n_f32(a3, u, p3[t]);
-                        }
+                    for (uint32_t r = kh0; r < kh1; ++r, xr += xrow, pw += 4u * n)
+                        for (uint32_t t = 0; t < n; ++t)
+                            AD_FWD_TAP(vldrwq_gather_shifted_offset_f32(xr + t, xoff), t);
                 } else {
-                    for (uint32_t r = kh0; r < kh1; ++r, xr += xrow, p0 += wrow, p1 += wrow, p2 += wrow, p3 += wrow)
-                        for (uint32_t t = ta; t < tb; ++t) {
-                            const float32x4_t u = vldrwq_gather_shifted_offset_z_f32(xr + t, xoff, pk[t]);
-                            a0 = vfmaq_n_f32(a0, u, p0[t]);
-                            a1 = vfmaq_n_f32(a1, u, p1[t]);
-                            a2 = vfmaq_n_f32(a2, u, p2[t]);
-                            a3 = vfmaq_n_f32(a3, u, p3[t]);
-                        }
+                    for (uint32_t r = kh0; r < kh1; ++r, xr += xrow, pw += 4u * n)
+                        for (uint32_t t = ta; t < tb; ++t)
+                            AD_FWD_TAP(vldrwq_gather_shifted_offset_z_f32(xr + t, xoff, pk[t]), t);
                 }
 #undef AD_FWD_TAP
                 vstrwq_scatter_shifted_offset_f32(yt, yoff, a0);
@@ -288,7 +286,7 @@ void ad_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
     uint32_t lo, hi;
     ad_conv_interior(in_w, out_w, k_w, stride_w, pad_left, &lo, &hi);
     /* short runs with stride_w 1: four adjacent columns per pass (ad_conv_fwd_cols) */
-    if (stride_w == 1u && out_w >= 4u && k_w * in_c < 8u) {
+    if (stride_w == 1u && out_w >= 4u && k_w * in_c < 8u && k_h * k_w * in_c <= AD_COLS_MAX_TAPS) {
         ad_conv_fwd_cols(x, w, bias, y, batch, in_h, in_w, in_c, out_h, out_w, filters, k_h, k_w,
                          stride_h, pad_top, pad_left, lo, hi);
         return;
