@@ -101,7 +101,7 @@ static void ad_conv_fwd_lanes(const float *x0, const float *w0, const float *bia
 static void ad_conv_fwd_runs(const float *x0, const float *w0, const float *bias, float *y0,
                              uint32_t filters, uint32_t rows, uint32_t n, size_t xrow, size_t wrow, size_t fstride)
 {
-    const uint32_t full = n & ~3u;                 /* whole vectors of a run, then a predicated tail */
+    const uint32_t full = n & ~3u, nv = n / 4u;   /* whole vectors of a run, then a predicated tail */
     const mve_pred16_t tail = vctp32q(n - full);
     uint32_t f = 0;
     for (; f + 4u <= filters; f += 4u) {
@@ -109,7 +109,7 @@ static void ad_conv_fwd_runs(const float *x0, const float *w0, const float *bias
         const float *xr = x0, *wr = w0 + f * fstride;
         for (uint32_t r = 0; r < rows; ++r, xr += xrow, wr += wrow) {
             uint32_t j = 0;
-            for (; j < full; j += 4u) {
+            for (uint32_t v = nv; v != 0u; --v, j += 4u) { /* trip count ready for the DLS */
                 const float32x4_t u = vld1q_f32(xr + j);
                 a0 = vfmaq_f32(a0, u, vld1q_f32(wr + j));
                 a1 = vfmaq_f32(a1, u, vld1q_f32(wr + fstride + j));
@@ -324,7 +324,7 @@ void ad_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
 static void ad_conv_dx_mve(float *dx0, const float *w0, const float *dy0,
                            uint32_t filters, uint32_t rows, uint32_t n, size_t xrow, size_t wrow, size_t fstride)
 {
-    const uint32_t full = n & ~3u;                 /* whole vectors of a run, then a predicated tail */
+    const uint32_t full = n & ~3u, nv = n / 4u;   /* whole vectors of a run, then a predicated tail */
     const mve_pred16_t tail = vctp32q(n - full);
     uint32_t f = 0;
     for (; f + 4u <= filters; f += 4u) {
@@ -333,7 +333,7 @@ static void ad_conv_dx_mve(float *dx0, const float *w0, const float *dy0,
         const float *wr = w0 + f * fstride;
         for (uint32_t r = 0; r < rows; ++r, dr += xrow, wr += wrow) {
             uint32_t j = 0;
-            for (; j < full; j += 4u) {
+            for (uint32_t v = nv; v != 0u; --v, j += 4u) { /* trip count ready for the DLS */
                 float32x4_t a = vld1q_f32(dr + j);
                 a = vfmaq_n_f32(a, vld1q_f32(wr + j), d0);
                 a = vfmaq_n_f32(a, vld1q_f32(wr + fstride + j), d1);
