@@ -16,28 +16,35 @@
  * transposed copy of our OHWI weights, which needs the memory we do not have. So the three
  * kernels are written with arm_mve.h intrinsics, reusing the tap-range helpers of conv_common.h
  * (for each output row or column the valid taps form one range, so no tap is tested):
- *  - forward: four filters in the lanes of one accumulator; per tap one scalar input load, one
- *    gather of four weights (filters are fstride apart in OHWI) and one fused multiply-add by
- *    scalar (VFMA Qd, Qn, Rm), tail-predicated over filters % 4, stored contiguously into y. No
- *    horizontal sums (MVE has no float VADDV). Long runs (k_w * in_c >= 8) instead go across the run
- *    with contiguous loads, four filters sharing each input vector, and sum the lanes at the end.
- *    Short runs with stride_w = 1 (in_c = 1 first layers) go four adjacent output columns to the
- *    lanes instead (ad_conv_fwd_cols): one x load per tap feeds four filters by scalar weight.
+ *  - forward, short runs (k_w * in_c < 8, e.g. in_c = 1 first layers) with stride_w = 1
+ *    (ad_conv_fwd_cols): four adjacent output columns in the lanes; per tap one x load (contiguous
+ *    for in_c = 1) feeds four filters' multiply-adds by scalar weight (VFMA Qd, Qn, Rm), the
+ *    weights of four filters copied interleaved per tap onto the stack (one pointer, no spills);
+ *    column groups are the outer loop, so edge predicates are made once per call; 4x4 blocks go
+ *    out by scatters. Other short runs: four filters in the lanes, per tap one scalar x load, one
+ *    gather of four weights and one VFMA by scalar. No horizontal sums (MVE has no float VADDV).
+ *    Long runs (k_w * in_c >= 8) go across the run with contiguous loads, four filters sharing each
+ *    input vector, and sum the lanes at the end.
  *  - input gradient: scatter form as in the portable kernel; per output position and kernel row,
  *    the run of (valid k_w) * in_c contiguous dx floats is updated a vector at a time, with the dy of
  *    four filters as scalars: one dx load and store per four weight loads and four multiply-adds.
- *  - weight gradient: per (sample, output row) the valid columns are one predicated pass of
- *    gathers of dy (filters apart) and x (stride_w * in_c apart), four terms per fused
- *    multiply-add; the lanes are summed once at the end. Sums are in another order than the
- *    portable kernel's (lane-wise, then across lanes): results agree to float rounding.
+ *  - weight gradient: the valid (oh, ow) rectangle goes in vector columns of four output columns
+ *    (gathers of dy, filters apart, and x, stride_w * in_c apart), each walked down the rows for
+ *    two samples at once (the second through offset vectors one sample on); a rectangle one vector
+ *    wide (cols = 4) skips the column loop. Lanes are summed once at the end. Sums are in another
+ *    order than the portable kernel's (lane-wise, then across lanes): results agree to float
+ *    rounding.
  *
  * Measured (QEMU instruction counts, cortex-m55, gcc 12 -O2, kernels/cmsis/test/run.sh --bench),
- * conv_momentum's calls, MVE vs portable: forward (both layers) 72664 vs 73168; input gradient
- * (conv2) 17953 vs 25110; all 36 + 288 weight-gradient elements 99078 vs 206010. What mattered:
- * gcc 12 spends four instructions on a VCTP in a loop and one VPST per predicated instruction, so
- * predicates are made once and only tails are predicated; per-row loop set-up dominated short rows,
- * hence the weight gradient's loop down the rows. The forward of short runs (in_c = 1) is still
- * bound by per-position overhead; calling the portable block there per position was slower.
+ * conv_momentum's calls, MVE vs portable: forward (both layers) 34672 vs 69400 (was 72664 before
+ * the four-column path); input gradient (conv2) 16538 vs 25143; all 36 + 288 weight-gradient
+ * elements 77362 vs 201594 (was 99078). What mattered: gcc 12 spends four instructions on a VCTP
+ * in a loop and one VPST per predicated instruction, so predicates are made once and only tails
+ * are predicated; loop set-ups dominate short loops (count-down trip counts, loops reordered so
+ * set-ups are per call or per column rather than per row); with many live pointers gcc moves
+ * float loads to core registers through the stack, hence the interleaved weight copy. A weight-
+ * gradient element of conv2 (32 terms, 8 vectors) still costs ~180 instructions, ~100 of them
+ * argument loads, k's decomposition, the valid rectangle and pointer set-up.
  */
 #include "autodiff_kernels.h"
 
@@ -458,7 +465,7 @@ float ad_conv2d_backward_weight_element_f32(const float *dy, const float *x,
     const uint32x4_t lane = vidupq_n_u32(0u, 1);
     const uint32x4_t poff = vmulq_n_u32(lane, filters), qoff = vmulq_n_u32(lane, stride_w * in_c);
     const float *pc = dy + ((size_t)oh0 * out_w + ow0) * filters + f;
-    const float *qc = x + (((size_t)oh0 * stride_h + kh - pad_top) * in_w + (size_t)ow0 * stride_w + kw - pad_left) * in_c + c;
+    const float *qc = x + (((size_t)(oh0 * stride_h + kh - pad_top) * in_w + (ow0 * stride_w + kw - pad_left)) * in_c + c);
     const size_t pstep = 4u * (size_t)filters, qstep = 4u * (size_t)stride_w * in_c; /* one vector column on */
     /* Vector columns outermost, then samples, then rows: the innermost loop is two gathers and a
      * multiply-add per four terms, and its set-up (per sample) is a few instructions; the full
