@@ -460,12 +460,26 @@ float ad_conv2d_backward_weight_element_f32(const float *dy, const float *x,
     ad_conv_tap_outputs(in_w, out_w, stride_w, pad_left, kw, &ow0, &ow1);
     if (oh0 == oh1 || ow0 == ow1) return 0.0f;
     const uint32_t rows = oh1 - oh0, cols = ow1 - ow0;
-    const size_t prow = (size_t)out_w * filters, qrow = (size_t)stride_h * in_w * in_c; /* one row on */
-    const size_t pbatch = (size_t)out_h * prow, qbatch = (size_t)in_h * in_w * in_c;      /* one sample on */
-    const uint32x4_t lane = vidupq_n_u32(0u, 1);
-    const uint32x4_t poff = vmulq_n_u32(lane, filters), qoff = vmulq_n_u32(lane, stride_w * in_c);
     const float *pc = dy + ((size_t)oh0 * out_w + ow0) * filters + f;
     const float *qc = x + (((size_t)(oh0 * stride_h + kh - pad_top) * in_w + (ow0 * stride_w + kw - pad_left)) * in_c + c);
+    const uint32x4_t lane = vidupq_n_u32(0u, 1);
+    /* The strides and offset vectors are formed after the branch on cols, in each path, so that
+     * gcc does not keep them (spilled) across it. */
+    if (cols == 4u) {
+        /* One whole vector column (conv2 of conv_momentum, every valid 4-wide layer): no column
+         * loop, so the loops keep their state in registers. */
+        const size_t prow = (size_t)out_w * filters, qrow = (size_t)stride_h * in_w * in_c;
+        const size_t pbatch = (size_t)out_h * prow, qbatch = (size_t)in_h * in_w * in_c;
+        const uint32x4_t poff = vmulq_n_u32(lane, filters), qoff = vmulq_n_u32(lane, stride_w * in_c);
+        const uint32x4_t poff2 = vaddq_n_u32(poff, (uint32_t)pbatch), qoff2 = vaddq_n_u32(qoff, (uint32_t)qbatch);
+        float32x4_t acc2 = vdupq_n_f32(0.0f);
+        const float32x4_t acc = ad_wg_column(vdupq_n_f32(0.0f), &acc2, pc, qc, poff, qoff, poff2, qoff2,
+                                             batch, rows, prow, qrow, pbatch, qbatch);
+        return ad_lane_sum(vaddq_f32(acc, acc2));
+    }
+    const size_t prow = (size_t)out_w * filters, qrow = (size_t)stride_h * in_w * in_c; /* one row on */
+    const size_t pbatch = (size_t)out_h * prow, qbatch = (size_t)in_h * in_w * in_c;      /* one sample on */
+    const uint32x4_t poff = vmulq_n_u32(lane, filters), qoff = vmulq_n_u32(lane, stride_w * in_c);
     const size_t pstep = 4u * (size_t)filters, qstep = 4u * (size_t)stride_w * in_c; /* one vector column on */
     /* Vector columns outermost, then samples, then rows: the innermost loop is two gathers and a
      * multiply-add per four terms, and its set-up (per sample) is a few instructions; the full
@@ -473,12 +487,6 @@ float ad_conv2d_backward_weight_element_f32(const float *dy, const float *x,
      * instructions). Zeroing tail gathers make the unused lanes add 0 * 0. */
     const uint32x4_t poff2 = vaddq_n_u32(poff, (uint32_t)pbatch), qoff2 = vaddq_n_u32(qoff, (uint32_t)qbatch);
     float32x4_t acc = vdupq_n_f32(0.0f), acc2 = acc;
-    if (cols == 4u) {
-        /* One whole vector column (conv2 of conv_momentum, every valid 4-wide layer): no column
-         * loop, so the loops keep their state in registers. */
-        acc = ad_wg_column(acc, &acc2, pc, qc, poff, qoff, poff2, qoff2, batch, rows, prow, qrow, pbatch, qbatch);
-        return ad_lane_sum(vaddq_f32(acc, acc2));
-    }
     uint32_t i = cols;
     for (; i >= 4u; i -= 4u, pc += pstep, qc += qstep)
         acc = ad_wg_column(acc, &acc2, pc, qc, poff, qoff, poff2, qoff2, batch, rows, prow, qrow, pbatch, qbatch);
