@@ -474,16 +474,22 @@ float ad_conv2d_backward_weight_element_f32(const float *dy, const float *x,
     const uint32x4_t lane = vidupq_n_u32(0u, 1);
     /* The strides and offset vectors are formed after the branch on cols, in each path, so that
      * gcc does not keep them (spilled) across it. */
-    if (cols == 4u) {
+    if (cols == 4u || (cols == out_w && stride_h * in_w == out_w * stride_w && (rows * cols) % 4u == 0u)) {
         /* One whole vector column (conv2 of conv_momentum, every valid 4-wide layer): no column
-         * loop, so the loops keep their state in registers. */
-        const size_t prow = (size_t)out_w * filters, qrow = (size_t)stride_h * in_w * in_c;
-        const size_t pbatch = (size_t)out_h * prow, qbatch = (size_t)in_h * in_w * in_c;
+         * loop, so the loops keep their state in registers. A rectangle of whole rows whose rows
+         * follow each other at the column strides in both dy and x (stride 1, same padding, the
+         * middle kernel column) is one run of rows * cols terms: as rows of four it takes this
+         * path too. */
+        const int run = cols != 4u;                          /* the rows as one run */
+        const size_t prow = run ? (size_t)4u * filters : (size_t)out_w * filters; /* next vector */
+        const size_t qrow = run ? (size_t)4u * stride_w * in_c : (size_t)stride_h * in_w * in_c;
+        const uint32_t vrows = run ? rows * cols / 4u : rows;
+        const size_t pbatch = (size_t)out_h * out_w * filters, qbatch = (size_t)in_h * in_w * in_c;
         const uint32x4_t poff = vmulq_n_u32(lane, filters), qoff = vmulq_n_u32(lane, stride_w * in_c);
         const uint32x4_t poff2 = vaddq_n_u32(poff, (uint32_t)pbatch), qoff2 = vaddq_n_u32(qoff, (uint32_t)qbatch);
         float32x4_t acc2 = vdupq_n_f32(0.0f);
         const float32x4_t acc = ad_wg_column(vdupq_n_f32(0.0f), &acc2, pc, qc, poff, qoff, poff2, qoff2,
-                                             batch, rows, prow, qrow, pbatch, qbatch);
+                                             batch, vrows, prow, qrow, pbatch, qbatch);
         return ad_lane_sum(vaddq_f32(acc, acc2));
     }
     const size_t prow = (size_t)out_w * filters, qrow = (size_t)stride_h * in_w * in_c; /* one row on */
