@@ -349,12 +349,14 @@ static void ad_conv_dx_mve(float *dx0, const float *w0, const float *dy0,
         const float *wr = w0 + f * fstride;
         for (uint32_t r = 0; r < rows; ++r, dr += xrow, wr += wrow) {
             uint32_t j = 0;
-            for (uint32_t v = nv; v != 0u; --v, j += 4u) { /* trip count ready for the DLS */
+            /* four weight pointers walking with the run (post-incremented loads, no address adds) */
+            const float *wa = wr, *wb = wr + fstride, *wc = wr + 2u * fstride, *wd = wr + 3u * fstride;
+            for (uint32_t v = nv; v != 0u; --v, j += 4u, wa += 4, wb += 4, wc += 4, wd += 4) {
                 float32x4_t a = vld1q_f32(dr + j);
-                a = vfmaq_n_f32(a, vld1q_f32(wr + j), d0);
-                a = vfmaq_n_f32(a, vld1q_f32(wr + fstride + j), d1);
-                a = vfmaq_n_f32(a, vld1q_f32(wr + 2u * fstride + j), d2);
-                a = vfmaq_n_f32(a, vld1q_f32(wr + 3u * fstride + j), d3);
+                a = vfmaq_n_f32(a, vld1q_f32(wa), d0);
+                a = vfmaq_n_f32(a, vld1q_f32(wb), d1);
+                a = vfmaq_n_f32(a, vld1q_f32(wc), d2);
+                a = vfmaq_n_f32(a, vld1q_f32(wd), d3);
                 vst1q_f32(dr + j, a);
             }
             if (j < n) {
