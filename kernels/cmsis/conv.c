@@ -117,12 +117,14 @@ static void ad_conv_fwd_runs(const float *x0, const float *w0, const float *bias
         const float *xr = x0, *wr = w0 + f * fstride;
         for (uint32_t r = 0; r < rows; ++r, xr += xrow, wr += wrow) {
             uint32_t j = 0;
-            for (uint32_t v = nv; v != 0u; --v, j += 4u) { /* trip count ready for the DLS */
+            /* four weight pointers walking with the run (post-incremented loads, no address adds) */
+            const float *wa = wr, *wb = wr + fstride, *wc = wr + 2u * fstride, *wd = wr + 3u * fstride;
+            for (uint32_t v = nv; v != 0u; --v, j += 4u, wa += 4, wb += 4, wc += 4, wd += 4) {
                 const float32x4_t u = vld1q_f32(xr + j);
-                a0 = vfmaq_f32(a0, u, vld1q_f32(wr + j));
-                a1 = vfmaq_f32(a1, u, vld1q_f32(wr + fstride + j));
-                a2 = vfmaq_f32(a2, u, vld1q_f32(wr + 2u * fstride + j));
-                a3 = vfmaq_f32(a3, u, vld1q_f32(wr + 3u * fstride + j));
+                a0 = vfmaq_f32(a0, u, vld1q_f32(wa));
+                a1 = vfmaq_f32(a1, u, vld1q_f32(wb));
+                a2 = vfmaq_f32(a2, u, vld1q_f32(wc));
+                a3 = vfmaq_f32(a3, u, vld1q_f32(wd));
             }
             if (j < n) {
                 const float32x4_t u = vldrwq_z_f32(xr + j, tail);
