@@ -509,7 +509,30 @@ float ad_conv2d_backward_weight_element_f32(const float *dy, const float *x,
     uint32_t i = cols;
     for (; i >= 4u; i -= 4u, pc += pstep, qc += qstep)
         acc = ad_wg_column(acc, &acc2, pc, qc, poff, qoff, poff2, qoff2, batch, rows, prow, qrow, pbatch, qbatch);
-    if (i) {
+    if (i && cols > 4u) {
+        /* The last i columns as a whole vector moved back to end at the last column (all four
+         * positions inside the rectangle, so plain gathers), its first 4 - i lanes, already
+         * summed, masked off in the multiply-add (merging VFMA): no predicated gathers. */
+        const mve_pred16_t keep = (mve_pred16_t)~vctp32q(4u - i);
+        pc -= (4u - i) * (size_t)filters;
+        qc -= (4u - i) * (size_t)stride_w * in_c;
+        uint32_t b = batch;
+        for (; b >= 2u; b -= 2u, pc += 2u * pbatch, qc += 2u * qbatch) {
+            const float *p = pc, *q = qc;
+            for (uint32_t r = 0; r < rows; ++r, p += prow, q += qrow) {
+                acc = vfmaq_m_f32(acc, vldrwq_gather_shifted_offset_f32(p, poff),
+                                  vldrwq_gather_shifted_offset_f32(q, qoff), keep);
+                acc2 = vfmaq_m_f32(acc2, vldrwq_gather_shifted_offset_f32(p, poff2),
+                                   vldrwq_gather_shifted_offset_f32(q, qoff2), keep);
+            }
+        }
+        if (b) {
+            const float *p = pc, *q = qc;
+            for (uint32_t r = 0; r < rows; ++r, p += prow, q += qrow)
+                acc = vfmaq_m_f32(acc, vldrwq_gather_shifted_offset_f32(p, poff),
+                                  vldrwq_gather_shifted_offset_f32(q, qoff), keep);
+        }
+    } else if (i) {
         const mve_pred16_t tail = vctp32q(i);
         uint32_t b = batch;
         for (; b >= 2u; b -= 2u, pc += 2u * pbatch, qc += 2u * qbatch) {
