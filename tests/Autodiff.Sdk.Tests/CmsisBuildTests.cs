@@ -93,16 +93,17 @@ public sealed class CmsisBuildTests(SdkPackageFixture sdk)
         var cmsisFamilies = CmsisFamilies(result);
         Assert.Contains("elementwise", cmsisFamilies);
 
-        // Exactly the CMSIS-DSP files the chosen families list, each compiled once under cmsis-dsp/.
+        // Exactly the CMSIS-DSP and CMSIS-NN files the chosen families list, each compiled once under
+        // cmsis-dsp/ or cmsis-nn/.
         var expected = cmsisFamilies
             .SelectMany(f => File.ReadAllLines(Path.Combine(sdk.RepositoryRoot, "kernels", "cmsis", f + ".cmsis")))
             .Select(line => line.Split('#')[0].Trim())
-            .Where(line => line.StartsWith("dsp:", StringComparison.Ordinal))
-            .Select(line => "cmsis-dsp/" + line["dsp:".Length..].Trim() + ".o")
+            .Where(line => line.StartsWith("dsp:", StringComparison.Ordinal) || line.StartsWith("nn:", StringComparison.Ordinal))
+            .Select(line => (line.StartsWith("dsp:", StringComparison.Ordinal) ? "cmsis-dsp/" : "cmsis-nn/") + line[(line.IndexOf(':') + 1)..].Trim() + ".o")
             .ToHashSet();
         var objects = FirmwareProject.Timestamps(project.ObjectDirectory("stm32f4")).Keys.Where(k => k.EndsWith(".o", StringComparison.Ordinal)).ToList();
         Assert.Equal(expected.Order(), objects.Where(o => o.StartsWith("cmsis-", StringComparison.Ordinal)).Order());
-        Assert.All(objects, o => Assert.Matches(@"^(project|generated|kernels|boards|cmsis-dsp)/", o));
+        Assert.All(objects, o => Assert.Matches(@"^(project|generated|kernels|boards|cmsis-dsp|cmsis-nn)/", o));
         foreach (var family in cmsisFamilies)
         {
             Assert.Contains($"kernels/cmsis/{family}.c.o", objects);
