@@ -36,15 +36,19 @@
  *    rounding.
  *
  * Measured (QEMU instruction counts, cortex-m55, gcc 12 -O2, kernels/cmsis/test/run.sh --bench),
- * conv_momentum's calls, MVE vs portable: forward (both layers) 34672 vs 69400 (was 72664 before
- * the four-column path); input gradient (conv2) 16538 vs 25143; all 36 + 288 weight-gradient
- * elements 77362 vs 201594 (was 99078). What mattered: gcc 12 spends four instructions on a VCTP
- * in a loop and one VPST per predicated instruction, so predicates are made once and only tails
- * are predicated; loop set-ups dominate short loops (count-down trip counts, loops reordered so
- * set-ups are per call or per column rather than per row); with many live pointers gcc moves
- * float loads to core registers through the stack, hence the interleaved weight copy. A weight-
- * gradient element of conv2 (32 terms, 8 vectors) still costs ~180 instructions, ~100 of them
- * argument loads, k's decomposition, the valid rectangle and pointer set-up.
+ * conv_momentum's calls, MVE vs portable: forward (both layers) 32579 vs 69400 (72664 before the
+ * four-column path); input gradient (conv2) 16039 vs 25143; all 36 + 288 weight-gradient elements
+ * 73314 vs 201594 (was 99078). Whole training step (bench/insn-count/run.sh, conv_momentum):
+ * 190011 vs 377836 portable. What mattered: gcc 12 spends four instructions on a VCTP in a loop
+ * and one VPST per predicated instruction, so predicates are made once and only tails are
+ * predicated (or avoided: a partial last vector moved back with its repeated lanes masked in a
+ * merging VFMA); loop set-ups dominate short loops (count-down trip counts, pointers that walk
+ * with the run, loops reordered so set-ups are per call or per column rather than per row); with
+ * many live pointers gcc moves float loads to core registers through the stack, hence the
+ * interleaved weight copy; extracting lanes goes through core registers, hence lane sums by
+ * VREV64 + VADD or a transposing scatter. A weight-gradient element of conv2 (32 terms, 8 vectors)
+ * still costs ~170 instructions, ~100 of them argument loads, k's decomposition, the valid
+ * rectangle and pointer set-up.
  */
 #include "autodiff_kernels.h"
 
