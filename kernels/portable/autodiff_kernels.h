@@ -299,6 +299,17 @@ void ad_matmul_backward_b_f32(const float *a, const float *dc, float *db, uint32
 /* y[i] = x[i], i < n; does nothing when y == x, so the planner may give the output the input's buffer. */
 void ad_copy_f32(const float *x, float *y, uint32_t n);
 
+/* ---- activations.c: element-wise functions the generated code calls ------------------- */
+
+/* The element-wise functions of the model language are loops the code generator writes inline,
+ * except these, which a vector implementation runs faster (see ElementwiseFunction.HasKernel). */
+
+/* y[i] = x[i] > 0 ? x[i] : 0 (+0 for -0 and NaN), i < n. May run in place (y == x). */
+void ad_relu_f32(const float *x, float *y, uint32_t n);
+
+/* dx[i] = dy[i] * (y[i] > 0 ? 1 : 0), i < n, from the forward output y. May run in place (dx == dy). */
+void ad_relu_backward_f32(const float *dy, const float *y, float *dx, uint32_t n);
+
 /* ---- (new kernel families are added above this line, one section per family file) ---- */
 
 #ifdef __cplusplus

@@ -32,8 +32,19 @@ public abstract class ElementwiseFunction : Op
 
     public override string Name => Keyword;
 
-    /// <summary>The generated code computes the function inline: no kernel family is linked for it.</summary>
-    public override string? KernelFamily => null;
+    /// <summary>
+    /// True for the functions the kernel ABI also has as calls (<c>activations.c</c>:
+    /// <c>ad_&lt;keyword&gt;_f32</c> and <c>ad_&lt;keyword&gt;_backward_f32</c>, same results as the
+    /// C expressions below); the generated code then calls them, so a board's vector implementation
+    /// can run them (GCC 12 vectorizes no float loop for Helium without -funsafe-math-optimizations).
+    /// The rest are computed inline and link no kernel.
+    /// </summary>
+    public virtual bool HasKernel => false;
+
+    /// <summary>The kernel family of functions with <see cref="HasKernel"/>, else none.</summary>
+    public override string? KernelFamily => HasKernel ? ActivationsFamily : null;
+
+    public const string ActivationsFamily = "activations";
 
     /// <summary>The keyword's arguments with their schema defaults.</summary>
     public virtual IReadOnlyList<ArgRule> Arguments => [];
@@ -79,6 +90,11 @@ public abstract class ElementwiseFunction : Op
 
     public override void Emit(IKernelCallWriter c)
     {
+        if (HasKernel)
+        {
+            c.Line($"ad_{Keyword}_f32({c.In(0)}, {c.Out}, {c.Node.Out.Shape.Count}u);");
+            return;
+        }
         c.Line($"for (size_t i = 0; i < {c.Node.Out.Shape.Count}u; ++i) {{");
         c.Line($"const float u = {c.In(0)}[i];");
         if (CApplyLocal("u") is { } local) c.Line(local);
@@ -100,7 +116,7 @@ public sealed class ElementwiseDerivativeOp(ElementwiseFunction function) : Op
 
     public override string Name => Function.Name + "_backward";
     public override string Describe() => Function.Describe() + "_backward";
-    public override string? KernelFamily => null;
+    public override string? KernelFamily => Function.KernelFamily;
 
     public override Shape? InferShape(IReadOnlyList<Shape> s, out string? error)
     {
@@ -119,6 +135,11 @@ public sealed class ElementwiseDerivativeOp(ElementwiseFunction function) : Op
 
     public override void Emit(IKernelCallWriter c)
     {
+        if (Function.HasKernel)
+        {
+            c.Line($"ad_{Function.Keyword}_backward_f32({c.In(0)}, {c.In(1)}, {c.Out}, {c.Node.Out.Shape.Count}u);");
+            return;
+        }
         c.Line($"for (size_t i = 0; i < {c.Node.Out.Shape.Count}u; ++i) {{");
         c.Line($"const float s = {c.In(1)}[i];");
         c.Line($"{c.Out}[i] = {c.In(0)}[i] * ({Function.CDerivative("s")});");
