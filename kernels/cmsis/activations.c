@@ -3,13 +3,20 @@
  * kernel of our own. Same functions and semantics as kernels/portable/activations.c.
  * x, y, dy, dx [n], float32. No scratch.
  *
+ * On a Helium core:
  *   ad_relu_f32           arm_nn_activation_f32 (ARM_NN_FLT_ACT_RELU): max(x, 0) as VMAXNM, which
  *                         gives +0 for -0 and for NaN, as the portable select does
- *   ad_relu_backward_f32  CMSIS-NN has no activation gradient; on Helium dy times a 1/0 mask made
- *                         by a compare and a select, four elements per instruction (the portable
- *                         multiplication, so the same results); elsewhere the portable loop
+ *   ad_relu_backward_f32  CMSIS-NN has no activation gradient: dy times a 1/0 mask made by a
+ *                         compare and a select, four elements per instruction (the portable
+ *                         multiplication, so the same results)
+ * Elsewhere both are the portable C of ../portable/internal/activations_common.h: CMSIS-NN's
+ * scalar ReLU passes -0 and NaN through, which the contract maps to +0.
  */
 #include "autodiff_kernels.h"
+
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 2)
+
+#include <arm_mve.h>
 
 #include "arm_nnfunctions.h"
 
@@ -18,10 +25,6 @@ void ad_relu_f32(const float *x, float *y, uint32_t n)
 {
     (void)arm_nn_activation_f32(x, y, (int32_t)n, ARM_NN_FLT_ACT_RELU, 0.0f);
 }
-
-#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 2)
-
-#include <arm_mve.h>
 
 /* dx = dy * (y > 0 ? 1 : 0).  dy, y, dx [n]; in place allowed (dx == dy). No scratch. */
 void ad_relu_backward_f32(const float *dy, const float *y, float *dx, uint32_t n)

@@ -13,6 +13,8 @@
  *  - Element counts and dimensions are uint32_t. Outputs never alias inputs unless the
  *    function says it may run in place.
  *  - "B" is the batch (samples per training step).
+ *  - Helium (MVE) implementations may flush denormal inputs and results to zero: MVE floating
+ *    point has no denormals. Elsewhere results follow IEEE 754 single precision.
  */
 #ifndef AUTODIFF_KERNELS_H
 #define AUTODIFF_KERNELS_H

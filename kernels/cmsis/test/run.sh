@@ -4,7 +4,7 @@
 #
 # 1. For every kernels/cmsis/test/test_<family>.c (or only the FAMILY arguments), builds a
 #    bare-metal firmware from test_<family>.c + kernels/cmsis/<family>.c + the CMSIS sources its
-#    kernels/cmsis/<family>.cmsis lists (lines "nn:PATH", "dsp:PATH", "define:NAME[=V]", "#"
+#    kernels/cmsis/<family>.cmsis lists (lines "nn:PATH", "dsp:PATH", "define:NAME[=V]", "calls:" and "#"
 #    comments) with the SDK's board files (startup, syscalls, semihosting, linker script), for
 #    each optimisation level in $CMSIS_TEST_OPT_LEVELS (default "-O2 -Os -O0"), and runs it:
 #      cortex-m55  -mcpu=cortex-m55 (Helium), QEMU mps3-an547: the MVE code;
@@ -111,6 +111,7 @@ read_list() {
                 [[ -n "${CMSIS_DSP_ROOT:-}" ]] || { echo "run.sh: $family needs CMSIS-DSP ($value): set CMSIS_DSP_ROOT to a CMSIS-DSP checkout" >&2; return 1; }
                 cmsis_sources+=("$CMSIS_DSP_ROOT/$value"); need_dsp=1 ;;
             define) cmsis_defines+=("-D$value") ;;
+            calls) ;;  # what a kernel runs, for the build report
             *) echo "run.sh: $list: unknown entry '$line'" >&2; return 1 ;;
         esac
     done <"$list"
@@ -118,7 +119,8 @@ read_list() {
     for s in "${cmsis_sources[@]}"; do
         [[ -f "$s" ]] || { echo "run.sh: $family needs $s, which does not exist" >&2; return 1; }
     done
-    [[ $need_nn -eq 1 ]] && cmsis_includes+=(-isystem "$CMSIS_NN_ROOT/Include")
+    # kernels/cmsis/include/arm_mve.h first: GCC 12 cannot link CMSIS-NN's Helium code without it.
+    [[ $need_nn -eq 1 ]] && cmsis_includes+=(-isystem "$root/kernels/cmsis/include" -isystem "$CMSIS_NN_ROOT/Include")
     [[ $need_dsp -eq 1 ]] && cmsis_includes+=(-isystem "$CMSIS_DSP_ROOT/Include" -isystem "$CMSIS_DSP_ROOT/PrivateInclude")
     if [[ $need_nn -eq 1 || $need_dsp -eq 1 ]]; then
         local core
