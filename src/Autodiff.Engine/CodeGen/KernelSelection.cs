@@ -113,6 +113,7 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
         var available = new List<CmsisFamilyFile>();
         foreach (var family in rest)
         {
+            if (choice == KernelChoice.Auto && !CmsisPaysOff(plan, family)) continue;
             var code = Path.Combine(kernelsDirectory!, Cmsis, family + ".c");
             var list = Path.Combine(kernelsDirectory!, Cmsis, family + CmsisFamilyFile.Extension);
             if (!File.Exists(code) || !File.Exists(list)) continue;
@@ -178,6 +179,27 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
             .Any(n => n.Op is Ops.LinearOp or Ops.LinearWeightGradOp && n.Input(1).Shape[1] >= Armv7emMinimumInputs);
 
     private const int Armv7emMinimumInputs = 16;
+
+    /// <summary>
+    /// Whether the cmsis implementation of <paramref name="family"/> is worth its fixed cost for this
+    /// plan under auto. CMSIS calls check and set up before their vector loops, so some call of the
+    /// family must have enough work: a linear layer with at least one four-lane vector of outputs per
+    /// sample (CMSIS-NN's fully connected layer computes eight, then four, outputs of a row per pass),
+    /// or, for the other families, an output of at least two vectors. With less the portable kernels
+    /// took fewer instructions on the cortex-m55 board (hinge, one output and a one-element sum: 371
+    /// against 510 per step; frozen_weights, a ReLU of six elements: 2,405 against 2,406), so auto
+    /// keeps such a family portable.
+    /// </summary>
+    private static bool CmsisPaysOff(MemoryPlan plan, string family)
+    {
+        var nodes = plan.Steps.SelectMany(s => s.Nodes).Where(n => n.Op.KernelFamily == family);
+        return family == "linear"
+            ? nodes.Any(n => n.Op is Ops.LinearOp && n.Out.Shape[n.Out.Shape.Rank - 1] >= CmsisMinimumOutputs)
+            : nodes.Any(n => n.Output is { } output && output.Shape.Count >= CmsisMinimumElements);
+    }
+
+    private const int CmsisMinimumOutputs = 4;
+    private const int CmsisMinimumElements = 8;
 
     /// <summary>Cortex-M4F and Cortex-M7: the Armv7E-M cores with a floating-point unit that the armv7em kernels are written for.</summary>
     public static bool HasArmv7emFpu(BoardSpec board) =>

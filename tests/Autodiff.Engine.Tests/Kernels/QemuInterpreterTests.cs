@@ -10,8 +10,8 @@ namespace Autodiff.Engine.Tests.Kernels;
 /// <c>-std=c99 -Wall -Wextra -Wpedantic -Werror -O2</c> and run in QEMU, against the reference
 /// interpreter: on the Cortex-M4F (hardware float) with portable and with the default kernels
 /// (armv7em there), on the Cortex-M3 (soft float), on the Cortex-M7 (portable and default kernels),
-/// on the Cortex-M33 (portable) and on the Cortex-M55 (portable, and the default kernels with CMSIS-NN
-/// on Helium, which need the CMSIS trees: skipped with the reason without them). Needs
+/// on the Cortex-M33 (portable) and on the Cortex-M55 (portable, the default kernels, and every CMSIS
+/// family forced, which need the CMSIS trees: skipped with the reason without them). Needs
 /// arm-none-eabi-gcc, newlib and qemu-system-arm, which <c>.ci/run</c> installs; without them these
 /// tests fail rather than pass unchecked.
 /// </summary>
@@ -64,15 +64,28 @@ public class QemuInterpreterTests(ITestOutputHelper output)
 
     [SkippableTheory]
     [MemberData(nameof(Models))]
-    public void Generated_C_with_CMSIS_NN_on_cortex_m55_in_QEMU_matches_the_interpreter(string model)
+    public void Generated_C_with_the_default_kernels_on_cortex_m55_in_QEMU_matches_the_interpreter(string model)
+    {
+        SkipWithoutCmsisNn();
+        OnBoard(model, "cortex-m55", KernelChoice.Auto);
+    }
+
+    /// <summary>Every family with a CMSIS implementation takes it (auto leaves tiny linear layers portable).</summary>
+    [SkippableTheory]
+    [MemberData(nameof(Models))]
+    public void Generated_C_with_every_CMSIS_family_on_cortex_m55_in_QEMU_matches_the_interpreter(string model)
+    {
+        SkipWithoutCmsisNn();
+        var selection = OnBoard(model, "cortex-m55", KernelChoice.Cmsis);
+        foreach (var (family, chosen) in selection.Families)
+            Assert.Equal(File.Exists(Path.Combine(ArmFirmware.KernelsDirectory, "cmsis", family + ".c")) ? KernelSelection.Cmsis : KernelSelection.Portable, chosen);
+    }
+
+    private static void SkipWithoutCmsisNn()
     {
         var missing = ArmFirmware.MissingPrerequisite();
         Skip.If(missing is not null, missing);
         Skip.If(!ArmFirmware.Cmsis.HasNn, $"CMSIS-NN not found; set {CmsisRoots.NnVariable} to a CMSIS-NN checkout");
-        var selection = OnBoard(model, "cortex-m55", KernelChoice.Auto);
-        // auto must take CMSIS-NN on a Helium board for every family it has there.
-        foreach (var family in new[] { "linear", "conv" })
-            if (selection.Of(family) is { } chosen) Assert.Equal(KernelSelection.Cmsis, chosen);
     }
 
     private KernelSelection OnBoard(string model, string boardName, KernelChoice kernels)
