@@ -114,6 +114,18 @@ public static class ArmFirmware
         return new FirmwareRun(printed.Losses, printed.Parameters, instructions, windows, kernels);
     }
 
+    /// <summary>Runs a kernel test script (bash) of the repository, returning its exit code and what it printed.</summary>
+    internal static (int ExitCode, string Stdout, string Stderr) RunScript(string relativePath, params string[] arguments)
+    {
+        var script = Path.Combine(NativeRun.RepositoryRoot, relativePath);
+        var start = new System.Diagnostics.ProcessStartInfo("bash", [script, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout, stderr.Result);
+    }
+
     internal static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Any(d => File.Exists(Path.Combine(d, tool)));

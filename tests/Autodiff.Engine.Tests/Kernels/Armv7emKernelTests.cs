@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Autodiff.Engine.Tests.CodeGen;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -17,14 +15,9 @@ public class Armv7emKernelTests(ITestOutputHelper output)
     {
         foreach (var tool in new[] { "arm-none-eabi-gcc", "qemu-system-arm" })
             Skip.If(!ArmFirmware.OnPath(tool), $"{tool} not found on PATH (Debian/Ubuntu: gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm)");
-        var script = Path.Combine(NativeRun.RepositoryRoot, "kernels", "armv7em", "test", "run.sh");
-        var start = new ProcessStartInfo("bash", [script, "--no-bench"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        output.WriteLine(stdout + stderr.Result);
-        Assert.True(process.ExitCode == 0, $"run.sh exited with {process.ExitCode}:\n{stdout}\n{stderr.Result}");
+        var (exitCode, stdout, stderr) = ArmFirmware.RunScript("kernels/armv7em/test/run.sh", "--no-bench");
+        output.WriteLine(stdout + stderr);
+        Assert.True(exitCode == 0, $"run.sh exited with {exitCode}:\n{stdout}\n{stderr}");
         Assert.Matches(@"(?m)^armv7em linear: \d+ cases passed$", stdout);
     }
 }

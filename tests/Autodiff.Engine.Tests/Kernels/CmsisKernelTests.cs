@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Autodiff.Engine.Tests.CodeGen;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -18,14 +16,9 @@ public class CmsisKernelTests(ITestOutputHelper output)
         var missing = ArmFirmware.MissingPrerequisite();
         Skip.If(missing is not null, missing);
         Skip.If(!ArmFirmware.Cmsis.HasNn, "CMSIS-NN not found; set CMSIS_NN_ROOT to a CMSIS-NN checkout");
-        var script = Path.Combine(NativeRun.RepositoryRoot, "kernels", "cmsis", "test", "run.sh");
-        var start = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        output.WriteLine(stdout + stderr.Result);
-        Assert.True(process.ExitCode == 0, $"run.sh exited with {process.ExitCode}:\n{stdout}\n{stderr.Result}");
+        var (exitCode, stdout, stderr) = ArmFirmware.RunScript("kernels/cmsis/test/run.sh");
+        output.WriteLine(stdout + stderr);
+        Assert.True(exitCode == 0, $"run.sh exited with {exitCode}:\n{stdout}\n{stderr}");
         Assert.Matches(@"(?m)^cmsis kernels: \d+ cases passed$", stdout);
     }
 }
