@@ -58,6 +58,12 @@ public sealed record CompileRequest(
     /// training loop does; kept for comparisons and benchmarks.
     /// </summary>
     public bool FuseUpdates { get; init; } = true;
+
+    /// <summary>
+    /// The folder the caller writes generated files to, one subfolder per model (<c>DIR/NAME/NAME.c</c>);
+    /// only used to name the HTML report's path in the report lines and in AD3001. Null names the file alone.
+    /// </summary>
+    public string? GeneratedDirectory { get; init; }
 }
 
 /// <summary>A file the engine produced; <see cref="RelativePath"/> is relative to the output folder.</summary>
@@ -76,6 +82,13 @@ public sealed record CompileResult(
     IReadOnlyList<string> KernelSources)
 {
     public bool Succeeded => Diagnostics.All(d => !d.IsError);
+
+    /// <summary>
+    /// <c>NAME.report.html</c> and <c>NAME.dot</c>. On success they are also among <see cref="Files"/>; a model
+    /// over its RAM budget (AD3001) has no <see cref="Files"/> but still these, and its <see cref="ModelName"/>,
+    /// so the caller can write the report that shows why.
+    /// </summary>
+    public IReadOnlyList<GeneratedFile> ReportFiles { get; init; } = [];
 
     /// <summary>
     /// Include folders the kernel sources need beyond the kernels' own (CMSIS-NN <c>Include</c>, CMSIS-DSP

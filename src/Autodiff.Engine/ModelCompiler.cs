@@ -5,6 +5,7 @@ using Autodiff.Engine.Diagnostics;
 using Autodiff.Engine.Lowering;
 using Autodiff.Engine.Model;
 using Autodiff.Engine.Planning;
+using Autodiff.Engine.Report;
 
 namespace Autodiff.Engine;
 
@@ -56,9 +57,15 @@ public static class ModelCompiler
         var budget = Budget.For(board, request.RamBudget, request.RamReserve);
         if (plan.ArenaBytes > budget.Bytes)
         {
+            // No C, but the report is still written: it shows what would have been placed, and the budget line.
             var fits = Alternatives.ThatFit(spec, board, budget, request, options);
-            diagnostics.Error(OverBudget.Code, OverBudget.Message(training.Name, board, budget, plan, fits), spec.Name.Location);
-            return Failed(diagnostics, inputs);
+            diagnostics.Error(OverBudget.Code, OverBudget.Message(training.Name, board, budget, plan, fits) + $" See the plan in {ReportPath(request, training.Name)}.",
+                spec.Name.Location);
+            return Failed(diagnostics, inputs) with
+            {
+                ModelName = training.Name,
+                ReportFiles = ReportWriter.Files(training, plan, board, budget, null, request.ModelPath),
+            };
         }
 
         var cmsis = request.Kernels == KernelChoice.Portable ? CmsisRoots.None
@@ -66,14 +73,22 @@ public static class ModelCompiler
         var kernels = KernelSelection.Select(plan, board, request.Kernels, diagnostics, spec.Name.Location, cmsis, request.KernelsDirectory);
         if (diagnostics.HasErrors) return Failed(diagnostics, inputs);
 
-        var files = ModelEmitter.Emit(training, plan, request.ModelPath);
-        var report = PlanReport.Lines(training.Name, board, budget, plan, kernels);
+        var reportFiles = ReportWriter.Files(training, plan, board, budget, kernels, request.ModelPath);
+        var files = ModelEmitter.Emit(training, plan, request.ModelPath).Concat(reportFiles).ToList();
+        var report = PlanReport.Lines(training.Name, board, budget, plan, kernels).Append($"  report: {ReportPath(request, training.Name)}").ToList();
         return new CompileResult(diagnostics.Items, files, training.Name, report, inputs, kernels.Sources)
         {
+            ReportFiles = reportFiles,
             IncludeDirectories = kernels.IncludeDirectories,
             Defines = kernels.Defines,
         };
     }
+
+    /// <summary>Where the HTML report goes: the model's generated folder when the caller said where that is, else just its name.</summary>
+    private static string ReportPath(CompileRequest request, string model) =>
+        request.GeneratedDirectory is { Length: > 0 } root
+            ? Path.Combine(Path.GetFullPath(root), model, ReportWriter.HtmlFileName(model))
+            : ReportWriter.HtmlFileName(model);
 
     private static CompileResult Failed(DiagnosticBag diagnostics, IReadOnlyList<string> inputs) =>
         new(diagnostics.Items, [], null, [], inputs, []);
