@@ -39,7 +39,7 @@ public sealed class AutodiffGenerate : AutodiffTask
     /// <summary>CMSIS Core include folder, if any (otherwise looked for beside the DSP root).</summary>
     public string? CmsisCoreRoot { get; set; }
 
-    /// <summary>Every C and header file written or confirmed by this run.</summary>
+    /// <summary>Every C, header, report (<c>NAME.report.html</c>) and <c>NAME.dot</c> file written or confirmed by this run.</summary>
     [Output] public ITaskItem[] GeneratedFiles { get; private set; } = Array.Empty<ITaskItem>();
 
     /// <inheritdoc />
@@ -82,6 +82,8 @@ public sealed class AutodiffGenerate : AutodiffTask
             // Anything but an explicit "false" keeps the default.
             KernelsDirectory = NullIfEmpty(KernelsDirectory),
             CmsisCoreRoot = NullIfEmpty(CmsisCoreRoot),
+            // Lets the engine name the HTML report's path on the report line and in AD3001.
+            GeneratedDirectory = Path.GetFullPath(GeneratedDirectory),
             FuseUpdates = !string.Equals(model.GetMetadata("FuseUpdates"), "false", StringComparison.OrdinalIgnoreCase),
         };
 
@@ -103,7 +105,11 @@ public sealed class AutodiffGenerate : AutodiffTask
         {
             if (!result.Succeeded || diagnostic.Severity != Severity.Info) Log.LogDiagnostic(diagnostic, modelPath);
         }
-        if (!result.Succeeded) return;
+        if (!result.Succeeded)
+        {
+            WriteReportOfFailedModel(result, modelPath);
+            return;
+        }
         if (string.IsNullOrEmpty(result.ModelName))
         {
             Log.LogError(null, SdkDiagnosticCodes.InternalError, null, modelPath, 0, 0, 0, 0, "the engine returned no model name");
@@ -149,13 +155,37 @@ public sealed class AutodiffGenerate : AutodiffTask
         generated.AddRange(written.Select(p => (ITaskItem)new TaskItem(p)));
     }
 
-    /// <summary>Deletes generated C from an earlier run that this run no longer produces, so it is not compiled.</summary>
+    /// <summary>
+    /// A model over its RAM budget (AD3001) gets no C and no manifest, so the next build tries again;
+    /// its HTML report and .dot file are still written, since they show why and the error names them.
+    /// </summary>
+    private void WriteReportOfFailedModel(CompileResult result, string modelPath)
+    {
+        if (result.ReportFiles.Count == 0 || string.IsNullOrEmpty(result.ModelName)) return;
+        var outputDirectory = Path.Combine(Path.GetFullPath(GeneratedDirectory), result.ModelName);
+        try
+        {
+            Directory.CreateDirectory(outputDirectory);
+            foreach (var file in result.ReportFiles)
+                AtomicFile.WriteIfChanged(Path.GetFullPath(Path.Combine(outputDirectory, file.RelativePath)), file.Content);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.LogError(null, SdkDiagnosticCodes.WriteFailed, null, modelPath, 0, 0, 0, 0,
+                "cannot write the report to '{0}': {1}", outputDirectory, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Deletes generated files (C, header, report, .dot) from an earlier run that this run no longer
+    /// produces, so stale C is not compiled and a stale report is not mistaken for the current one.
+    /// </summary>
     private static void RemoveLeftovers(string outputDirectory, IReadOnlyCollection<string> keep)
     {
         foreach (var file in Directory.EnumerateFiles(outputDirectory))
         {
             var extension = Path.GetExtension(file);
-            if ((extension is ".c" or ".h") && !keep.Contains(Path.GetFullPath(file))) File.Delete(file);
+            if ((extension is ".c" or ".h" or ".html" or ".dot") && !keep.Contains(Path.GetFullPath(file))) File.Delete(file);
         }
     }
 
