@@ -60,7 +60,8 @@ public sealed class AutodiffCompileC : GccToolTask
     }
 
     /// <inheritdoc />
-    protected override IEnumerable<string> OutputFiles => new[] { ObjectPath, DependencyPath };
+    /// <remarks>The dependency file is published before the object, so an object never stands without the record of its headers.</remarks>
+    protected override IEnumerable<string> OutputFiles => new[] { DependencyPath, ObjectPath };
 
     /// <inheritdoc />
     protected override bool SkipTaskExecution()
@@ -95,11 +96,18 @@ public sealed class AutodiffCompileC : GccToolTask
             builder.AppendSwitch("-isystem");
             builder.AppendSwitch(Quote(include));
         }
+        // Both outputs go to temporary names (see GccToolTask); -MT keeps the real object as the
+        // rule's target. Paths are quoted by hand: CommandLineBuilder's file-name methods throw
+        // (MSB6001) on a '"' in a folder name, which a path may legally hold.
         builder.AppendSwitch("-MMD");
         builder.AppendSwitch("-MP");
-        builder.AppendSwitchIfNotNull("-MF ", DependencyPath);
-        builder.AppendSwitchIfNotNull("-o ", ObjectPath);
-        builder.AppendFileNameIfNotNull(Source.GetMetadata("FullPath"));
+        builder.AppendSwitch("-MT");
+        builder.AppendSwitch(Quote(ObjectPath));
+        builder.AppendSwitch("-MF");
+        builder.AppendSwitch(Quote(Staged(DependencyPath)));
+        builder.AppendSwitch("-o");
+        builder.AppendSwitch(Quote(Staged(ObjectPath)));
+        builder.AppendSwitch(Quote(Source.GetMetadata("FullPath")));
         return builder.ToString();
     }
 
@@ -113,5 +121,7 @@ public sealed class AutodiffCompileC : GccToolTask
 
     /// <summary>Quotes an argument holding spaces the way the process launcher splits arguments.</summary>
     internal static string Quote(string argument) =>
-        argument.Any(char.IsWhiteSpace) || argument.Contains('"') ? "\"" + argument.Replace("\"", "\\\"") + "\"" : argument;
+        argument.Length == 0 || argument.Any(char.IsWhiteSpace) || argument.Contains('"') || argument.Contains('\'')
+            ? "\"" + argument.Replace("\"", "\\\"") + "\""
+            : argument;
 }

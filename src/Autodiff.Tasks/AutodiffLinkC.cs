@@ -41,8 +41,9 @@ public sealed class AutodiffLinkC : GccToolTask
     protected override string FailureCode => SdkDiagnosticCodes.LinkerFailed;
 
     /// <inheritdoc />
+    /// <remarks>The image comes last: it is the file the link target's up-to-date check looks at.</remarks>
     protected override IEnumerable<string> OutputFiles =>
-        string.IsNullOrWhiteSpace(MapFile) ? new[] { OutputFile } : new[] { OutputFile, MapFile! };
+        string.IsNullOrWhiteSpace(MapFile) ? new[] { OutputFile } : new[] { MapFile!, OutputFile };
 
     /// <inheritdoc />
     protected override string GenerateCommandLineCommands()
@@ -50,15 +51,19 @@ public sealed class AutodiffLinkC : GccToolTask
         var builder = new CommandLineBuilder(quoteHyphensOnCommandLine: false, useNewLineSeparator: false);
         builder.AppendSwitch("-fdiagnostics-color=never");
         foreach (var flag in Flags.Where(f => !string.IsNullOrWhiteSpace(f))) builder.AppendSwitch(AutodiffCompileC.Quote(flag));
+        // Paths are quoted by hand (CommandLineBuilder's file-name methods throw MSB6001 on a '"' in
+        // a folder name); the image and map go to temporary names, published by GccToolTask.
         if (!string.IsNullOrWhiteSpace(LinkerScript))
         {
-            builder.AppendSwitchIfNotNull("-L", Path.GetDirectoryName(LinkerScript));
-            foreach (var directory in LibraryDirectories.Where(d => !string.IsNullOrWhiteSpace(d))) builder.AppendSwitchIfNotNull("-L", directory);
-            builder.AppendSwitchIfNotNull("-T ", LinkerScript);
+            builder.AppendSwitch(AutodiffCompileC.Quote("-L" + Path.GetDirectoryName(LinkerScript)));
+            foreach (var directory in LibraryDirectories.Where(d => !string.IsNullOrWhiteSpace(d))) builder.AppendSwitch(AutodiffCompileC.Quote("-L" + directory));
+            builder.AppendSwitch("-T");
+            builder.AppendSwitch(AutodiffCompileC.Quote(LinkerScript!));
         }
-        if (!string.IsNullOrWhiteSpace(MapFile)) builder.AppendSwitch(AutodiffCompileC.Quote("-Wl,-Map=" + MapFile));
-        builder.AppendSwitchIfNotNull("-o ", OutputFile);
-        builder.AppendFileNamesIfNotNull(Objects, " ");
+        if (!string.IsNullOrWhiteSpace(MapFile)) builder.AppendSwitch(AutodiffCompileC.Quote("-Wl,-Map=" + Staged(MapFile!)));
+        builder.AppendSwitch("-o");
+        builder.AppendSwitch(AutodiffCompileC.Quote(Staged(OutputFile)));
+        foreach (var item in Objects) builder.AppendSwitch(AutodiffCompileC.Quote(item.ItemSpec));
         foreach (var library in Libraries.Where(l => !string.IsNullOrWhiteSpace(l))) builder.AppendSwitch(AutodiffCompileC.Quote(library));
         return builder.ToString();
     }

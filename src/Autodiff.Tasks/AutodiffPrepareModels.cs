@@ -137,7 +137,14 @@ public sealed class AutodiffPrepareModels : AutodiffTask
             var previous = ModelManifest.TryRead(manifestFile);
             var dependencies = previous?.InputFiles
                 .Where(f => !string.Equals(Path.GetFullPath(f), fullPath, StringComparison.Ordinal))
-                ?? Enumerable.Empty<string>();
+                .ToList() ?? new List<string>();
+            if (previous is not null && StaleReason(previous, fullPath, dependencies, settingsFile) is { } reason)
+            {
+                // The manifest no longer describes what is on disk: without it the generation target
+                // is out of date for this model, whatever the timestamps say.
+                Log.LogMessage(MessageImportance.Normal, "Autodiff: regenerating '{0}': {1}", model.ItemSpec, reason);
+                File.Delete(manifestFile);
+            }
 
             var item = new TaskItem(fullPath);
             item.SetMetadata("OriginalItemSpec", model.ItemSpec);
@@ -152,6 +159,17 @@ public sealed class AutodiffPrepareModels : AutodiffTask
         }
         PreparedModels = prepared.ToArray();
         return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>Why the previous generation of a model cannot be reused, or null when it can.</summary>
+    private string? StaleReason(ModelManifest previous, string modelPath, IEnumerable<string> dependencies, string settingsFile)
+    {
+        if (previous.GeneratedFiles.FirstOrDefault(f => !File.Exists(f)) is { } missing)
+            return $"the generated file '{missing}' is missing";
+        var hash = GenerationInputs.Compute(GenerationInputs.HashFile(modelPath), dependencies, settingsFile, KernelsDirectory);
+        return string.Equals(hash, previous.InputsHash, StringComparison.Ordinal)
+            ? null
+            : "its inputs' content differs from what the generated C was made from";
     }
 
     /// <summary>

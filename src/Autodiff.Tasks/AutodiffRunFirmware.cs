@@ -113,7 +113,27 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
         }
         process.OutputDataReceived += OnLine;
         process.ErrorDataReceived += OnLine;
-        process.Start();
+        // A native image that is not executable (or not a program at all) is the user's to fix, not
+        // a crash: say so instead of letting process creation throw.
+        var problem = string.IsNullOrWhiteSpace(QemuMachine) ? ExecutableCheck.Problem(start.FileName) : null;
+        if (problem is null)
+        {
+            try
+            {
+                process.Start();
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                problem = e.Message;
+            }
+        }
+        if (problem is not null)
+        {
+            Log.LogError(null, SdkDiagnosticCodes.ImageNotRunnable, null, BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0,
+                "cannot start {0} ('{1}'): {2}. Rebuild the project (dotnet build --no-incremental) if the image is damaged.",
+                description, start.FileName, problem);
+            return false;
+        }
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -25,6 +25,12 @@ internal sealed record ModelManifest(
     /// <summary>The engine's notes (info diagnostics, e.g. AD5003) on this model, printed on every build.</summary>
     public IReadOnlyList<ManifestNote> Notes { get; init; } = [];
 
+    /// <summary>
+    /// <see cref="GenerationInputs.Compute"/> of the inputs this generation read; a build whose inputs
+    /// hash differently regenerates whatever the timestamps say.
+    /// </summary>
+    public string InputsHash { get; init; } = "";
+
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 
     /// <summary>Reads a manifest; null when it is missing or unreadable (the model is then regenerated).</summary>

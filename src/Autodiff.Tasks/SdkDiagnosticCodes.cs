@@ -19,6 +19,9 @@ public static class SdkDiagnosticCodes
     /// <summary>QEMU, needed to run firmware of an emulated board, was not found.</summary>
     public const string QemuMissing = "AD4011";
 
+    /// <summary>The compiler or objcopy exists but cannot be started (not executable, a folder, empty).</summary>
+    public const string ToolNotRunnable = "AD4012";
+
     /// <summary>The same generated model name comes from two model files.</summary>
     public const string DuplicateModelName = "AD4020";
 
@@ -37,6 +40,9 @@ public static class SdkDiagnosticCodes
     /// <summary>The linker failed without printing a recognisable message.</summary>
     public const string LinkerFailed = "AD4202";
 
+    /// <summary>objcopy failed to write the raw binary (<c>.bin</c>) of the firmware.</summary>
+    public const string ObjcopyFailed = "AD4203";
+
     /// <summary>The firmware image could not be read for the size report.</summary>
     public const string ImageUnreadable = "AD4301";
 
@@ -51,6 +57,9 @@ public static class SdkDiagnosticCodes
 
     /// <summary><c>-t:Run</c> found no firmware image to run.</summary>
     public const string ImageMissing = "AD4404";
+
+    /// <summary><c>-t:Run</c> found an image (or QEMU) that cannot be started, e.g. not executable.</summary>
+    public const string ImageNotRunnable = "AD4405";
 
     /// <summary>An unexpected failure inside an SDK task (a bug in Autodiff; reported instead of crashing MSBuild).</summary>
     public const string InternalError = "AD4999";
