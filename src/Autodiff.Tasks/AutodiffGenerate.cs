@@ -70,6 +70,10 @@ public sealed class AutodiffGenerate : AutodiffTask
             return;
         }
 
+        // Hashed before the engine reads the model: a save during generation then shows up as a
+        // different hash on the next build instead of being hidden by the manifest's newer time.
+        var modelHash = GenerationInputs.HashFile(modelPath);
+
         var request = new CompileRequest(
             modelPath,
             board,
@@ -130,18 +134,22 @@ public sealed class AutodiffGenerate : AutodiffTask
             }
             RemoveLeftovers(outputDirectory, written);
 
+            var inputFiles = result.InputFiles.Select(Path.GetFullPath).Append(modelPath).Distinct().ToList();
             var manifest = new ModelManifest(
                 modelPath,
                 result.ModelName,
                 outputDirectory,
                 written,
                 result.KernelSources,
-                result.InputFiles.Select(Path.GetFullPath).Append(modelPath).Distinct().ToList(),
+                inputFiles,
                 result.ReportLines,
                 result.IncludeDirectories,
                 result.Defines)
             {
                 Notes = result.Diagnostics.Where(d => d.Severity == Severity.Info).Select(d => ManifestNote.From(d, modelPath)).ToList(),
+                InputsHash = GenerationInputs.Compute(modelHash,
+                    inputFiles.Where(f => !string.Equals(f, modelPath, StringComparison.Ordinal)),
+                    model.GetMetadata("SettingsFile"), KernelsDirectory),
             };
             AtomicFile.Write(manifestFile, manifest.ToJson());
         }
