@@ -56,14 +56,18 @@ if [[ -n "${INSNCOUNT_HIST:-}" ]]; then
 fi
 
 result="$(mktemp "${TMPDIR:-/tmp}/insncount.XXXXXX")" || die "mktemp failed"
-trap 'rm -f "$result"' EXIT
+# QEMU makes its stdout non-blocking (-nographic), so a firmware printing faster than a pipe is read
+# loses output (semihosting writes fail with EAGAIN); a regular file never refuses a write.
+output="$(mktemp "${TMPDIR:-/tmp}/insncount-out.XXXXXX")" || die "mktemp failed"
+trap 'rm -f "$result" "$output"' EXIT
 
 timeout -k 10 "$limit" "$qemu" -M "$machine" -nographic \
     -semihosting-config enable=on,target=native \
     -kernel "$elf" \
     -plugin "$plugin,start=$start,stop=$stop,out=$result,mode=$mode$hist_args" \
-    "$@" </dev/null
+    "$@" </dev/null >"$output"
 rc=$?
+cat "$output"
 
 if [[ $rc -eq 124 ]]; then
     echo "count.sh: timed out after ${limit}s" >&2

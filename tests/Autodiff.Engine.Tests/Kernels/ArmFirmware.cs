@@ -95,8 +95,10 @@ public static class ArmFirmware
 
             var output = count
                 ? NativeRun.Exec("bash", [CounterScript, elf, board.QemuMachine!, "600"], dir)
-                : NativeRun.Exec("timeout", ["-k", "5", "600", "qemu-system-arm", "-M", board.QemuMachine!, "-nographic",
-                    "-semihosting-config", "enable=on,target=native", "-kernel", elf], dir);
+                // QEMU makes its stdout non-blocking, so output a pipe does not take at once is lost
+                // (the parameter dump is hundreds of KB); a file takes everything.
+                : NativeRun.Exec("bash", ["-c", "timeout -k 5 600 qemu-system-arm -M \"$1\" -nographic -semihosting-config enable=on,target=native " +
+                    "-kernel \"$2\" </dev/null >\"$3\"; rc=$?; cat \"$3\"; exit $rc", "qemu", board.QemuMachine!, elf, Path.Combine(dir, "qemu.out")], dir);
             return Parse(output, kernels);
         });
     }
