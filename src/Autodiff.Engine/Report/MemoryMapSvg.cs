@@ -25,12 +25,16 @@ internal static class MemoryMapSvg
 
     public static string CssClass(MemoryCategory c) => "cat-" + c.ToString().ToLowerInvariant();
 
+    /// <summary>
+    /// The budget is drawn when it is near the plan (over budget, or within a factor of two);
+    /// a budget many times the arena (a host's gigabytes) would squash the picture to a line.
+    /// </summary>
+    public static bool ShowsBudget(MemoryPlan plan, Budget budget) => budget.Bytes > 0 && budget.Bytes <= 2 * Math.Max(plan.ArenaBytes, 1);
+
     public static string Write(MemoryPlan plan, Budget budget)
     {
         var steps = Math.Max(plan.Steps.Count, 1);
-        // The budget is drawn when it is near the plan (over budget, or within a factor of two);
-        // a host's gigabytes would squash the picture to a line.
-        var showBudget = budget.Bytes > 0 && budget.Bytes <= 2 * Math.Max(plan.ArenaBytes, 1);
+        var showBudget = ShowsBudget(plan, budget);
         var top = Math.Max(Math.Max(plan.ArenaBytes, plan.LowerBoundBytes), 1);
         if (showBudget) top = Math.Max(top, budget.Bytes);
         var stepWidth = PlotWidth / steps;

@@ -65,7 +65,10 @@ public static class ReportWriter
             sb.Append($"<span class=\"swatch {MemoryMapSvg.CssClass(category)}\"></span>{label} ({plan.PeakByCategory[category]:N0} B at peak) ");
         sb.Append("<span class=\"key-line peak-key\"></span>peak step <span class=\"key-line bound-key\"></span>lower bound");
         if (plan.ArenaBytes != plan.LowerBoundBytes) sb.Append(" <span class=\"key-line arena-key\"></span>arena end");
-        sb.Append(" <span class=\"key-line budget-key\"></span>budget</p>\n<div class=\"scroll\">\n");
+        sb.Append(MemoryMapSvg.ShowsBudget(plan, budget)
+            ? " <span class=\"key-line budget-key\"></span>budget"
+            : $" · the budget ({budget.Bytes:N0} B) is off the chart, {(double)budget.Bytes / Math.Max(plan.ArenaBytes, 1):0.#}× the arena");
+        sb.Append("</p>\n<div class=\"scroll\">\n");
         sb.Append(MemoryMapSvg.Write(plan, budget));
         sb.Append("</div>\n");
 
