@@ -1,3 +1,5 @@
+using System.Text;
+using Autodiff.Engine.Model;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -14,8 +16,11 @@ internal static class ModelNameReader
     {
         try
         {
-            if (!File.Exists(path)) return null;
-            using var reader = new StreamReader(path);
+            // The engine's guards, before the engine sees the file: only a regular file of bounded size
+            // (a FIFO or /dev/zero must not hang the build), valid UTF-8.
+            var bytes = BoundedFile.TryRead(path, ModelLoader.MaxFileBytes, out _, out _);
+            if (bytes is null) return null;
+            using var reader = new StringReader(new UTF8Encoding(false, true).GetString(bytes));
             var parser = new Parser(reader);
             parser.Consume<StreamStart>();
             if (!parser.Accept<DocumentStart>(out _)) return null;
@@ -26,13 +31,29 @@ internal static class ModelNameReader
                 if (!parser.TryConsume<Scalar>(out var key)) return null;
                 if (key.Value == "name")
                     return parser.Accept<Scalar>(out var value) ? (value.Value, (int)value.Start.Line, (int)value.Start.Column) : null;
-                parser.SkipThisAndNestedEvents();
+                if (!SkipValue(parser)) return null;
             }
             return null;
         }
-        catch (Exception e) when (e is YamlException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception e) when (e is YamlException or IOException or UnauthorizedAccessException or InvalidOperationException or DecoderFallbackException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Skips one value, giving up (false) past the engine's nesting limit: the engine rejects such a
+    /// model anyway, and walking thousands of nested flow collections costs time quadratic in depth.
+    /// </summary>
+    private static bool SkipValue(IParser parser)
+    {
+        var depth = 0;
+        do
+        {
+            var e = parser.Consume<ParsingEvent>();
+            depth += e.NestingIncrease;
+            if (depth > ModelLoader.MaxNestingDepth) return false;
+        } while (depth > 0);
+        return true;
     }
 }

@@ -10,36 +10,34 @@ namespace Autodiff.Engine.Model;
 /// </summary>
 public static class ModelLoader
 {
+    /// <summary>The largest model file read: four bytes for each character the YAML reader accepts.</summary>
+    public const long MaxFileBytes = YamlTreeReader.MaxDocumentChars * 4L;
+
+    /// <summary>How deep YAML collections may nest in a model.</summary>
+    public const int MaxNestingDepth = YamlTreeReader.MaxDepth;
+
     /// <summary>Reads and validates the model at <paramref name="path"/>; null when it has errors.</summary>
     public static ModelSpec? Load(string path, DiagnosticBag diags)
     {
         var start = new SourceLocation(path, 1, 1);
+        // Size is checked before reading so an enormous file is never loaded into memory.
+        var bytes = BoundedFile.TryRead(path, MaxFileBytes, out var kind, out var problem);
+        if (bytes is null)
+        {
+            var code = kind == FileProblem.TooLarge ? ModelDiagnosticCodes.DocumentTooLarge : ModelDiagnosticCodes.FileUnreadable;
+            diags.Error(code, $"model file '{path}' {problem}", start);
+            return null;
+        }
         string text;
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                diags.Error(ModelDiagnosticCodes.FileUnreadable, $"model file '{path}' does not exist", start);
-                return null;
-            }
-            // Size is checked before reading so an enormous file is never loaded into memory.
-            if (info.Length > YamlTreeReader.MaxDocumentChars * 4L)
-            {
-                diags.Error(ModelDiagnosticCodes.DocumentTooLarge,
-                    $"model file is {info.Length} bytes; the limit is {YamlTreeReader.MaxDocumentChars} characters", start);
-                return null;
-            }
-            text = File.ReadAllText(path, new UTF8Encoding(false, true));
+            text = new UTF8Encoding(false, true).GetString(bytes);
         }
-        catch (DecoderFallbackException)
+        catch (DecoderFallbackException e)
         {
-            diags.Error(ModelDiagnosticCodes.FileUnreadable, "model file is not valid UTF-8", start);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            diags.Error(ModelDiagnosticCodes.FileUnreadable, $"cannot read model file '{path}': {e.Message}", start);
+            diags.Error(ModelDiagnosticCodes.FileUnreadable,
+                $"model file is not valid UTF-8: byte 0x{bytes[Math.Clamp(e.Index, 0, bytes.Length - 1)]:X2} cannot start or continue a character",
+                PositionOfByte(path, bytes, e.Index));
             return null;
         }
         return Load(text, path, diags);
@@ -69,6 +67,17 @@ public static class ModelLoader
                 new SourceLocation(displayPath, 1, 1));
             return null;
         }
+    }
+
+    /// <summary>The line and column (in characters) of byte <paramref name="index"/>, for a file whose bytes up to it are valid UTF-8.</summary>
+    private static SourceLocation PositionOfByte(string path, byte[] bytes, int index)
+    {
+        index = Math.Clamp(index, 0, bytes.Length);
+        var lineStart = Array.LastIndexOf(bytes, (byte)'\n', Math.Max(index - 1, 0)) + 1;
+        if (index == 0) lineStart = 0;
+        var line = 1 + bytes.AsSpan(0, lineStart).Count((byte)'\n');
+        var column = 1 + Encoding.UTF8.GetCharCount(bytes, lineStart, index - lineStart);
+        return new SourceLocation(path, line, column);
     }
 
     private static string BaseDirectoryOf(string path)

@@ -28,26 +28,16 @@ public static class NpyReader
     /// <summary>Reads <paramref name="path"/>; problems are reported at <paramref name="at"/> (the <c>weights:</c> node).</summary>
     public static NpyArray? Read(string path, SourceLocation at, DiagnosticBag diags)
     {
-        byte[] bytes;
-        try
+        var bytes = BoundedFile.TryRead(path, MaxFileBytes, out var kind, out var problem);
+        if (bytes is null)
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
+            var code = kind switch
             {
-                diags.Error(ModelDiagnosticCodes.WeightsMissing, $"weights file '{path}' does not exist", at);
-                return null;
-            }
-            if (info.Length > MaxFileBytes)
-            {
-                diags.Error(ModelDiagnosticCodes.NpyMalformed,
-                    $"'{path}' is {info.Length} bytes; weight files are limited to {MaxFileBytes}", at);
-                return null;
-            }
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diags.Error(ModelDiagnosticCodes.FileUnreadable, $"cannot read '{path}': {e.Message}", at);
+                FileProblem.Missing => ModelDiagnosticCodes.WeightsMissing,
+                FileProblem.TooLarge => ModelDiagnosticCodes.NpyMalformed,
+                _ => ModelDiagnosticCodes.FileUnreadable,
+            };
+            diags.Error(code, $"weights file '{path}' {problem}", at);
             return null;
         }
         return Parse(bytes, path, at, diags);
