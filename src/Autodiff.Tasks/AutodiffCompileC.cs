@@ -55,7 +55,7 @@ public sealed class AutodiffCompileC : GccToolTask
     public override bool Execute()
     {
         var succeeded = base.Execute();
-        if (succeeded) ObjectFile = new TaskItem(ObjectPath);
+        if (succeeded) ObjectFile = MsBuildEscaping.Item(ObjectPath);
         return succeeded;
     }
 

@@ -160,7 +160,7 @@ public sealed class AutodiffGenerate : AutodiffTask
             return;
         }
 
-        generated.AddRange(written.Select(p => (ITaskItem)new TaskItem(p)));
+        generated.AddRange(written.Select(p => (ITaskItem)MsBuildEscaping.Item(p)));
     }
 
     /// <summary>

@@ -58,10 +58,10 @@ public sealed class AutodiffPlanCompilation : AutodiffTask
                 relative = Path.Combine("external", Path.GetFileNameWithoutExtension(fullPath) + "-" + ShortHash(fullPath) + Path.GetExtension(fullPath));
 
             var objectBase = Path.Combine(Path.GetFullPath(ObjectDirectory), relative);
-            var item = new TaskItem(fullPath);
+            var item = MsBuildEscaping.Item(fullPath);
             source.CopyMetadataTo(item);
-            item.SetMetadata("ObjectFile", objectBase + ".o");
-            item.SetMetadata("DependencyFile", objectBase + ".d");
+            item.SetLiteralMetadata("ObjectFile", objectBase + ".o");
+            item.SetLiteralMetadata("DependencyFile", objectBase + ".d");
             items.Add(item);
 
             foreach (var dependency in MakeDependencyFile.ReadPrerequisites(objectBase + ".d"))
@@ -69,7 +69,7 @@ public sealed class AutodiffPlanCompilation : AutodiffTask
         }
 
         CompileItems = items.ToArray();
-        RecordedDependencies = dependencies.Select(d => (ITaskItem)new TaskItem(d)).ToArray();
+        RecordedDependencies = dependencies.Select(d => (ITaskItem)MsBuildEscaping.Item(d)).ToArray();
         return true;
     }
 

@@ -146,11 +146,12 @@ public sealed class AutodiffPrepareModels : AutodiffTask
                 File.Delete(manifestFile);
             }
 
-            var item = new TaskItem(fullPath);
-            item.SetMetadata("OriginalItemSpec", model.ItemSpec);
-            item.SetMetadata("ManifestFile", manifestFile);
-            item.SetMetadata("SettingsFile", settingsFile);
-            item.SetMetadata("Dependencies", string.Join(";", dependencies));
+            var item = MsBuildEscaping.Item(fullPath);
+            item.SetLiteralMetadata("OriginalItemSpec", model.ItemSpec);
+            item.SetLiteralMetadata("ManifestFile", manifestFile);
+            item.SetLiteralMetadata("SettingsFile", settingsFile);
+            // A list: each path escaped, so only the separators split it.
+            item.SetMetadata("Dependencies", string.Join(";", dependencies.Select(MsBuildEscaping.Escape)));
             item.SetMetadata("RamBudget", modelBudget?.ToString(CultureInfo.InvariantCulture) ?? "");
             item.SetMetadata("RamReserve", modelReserve?.ToString(CultureInfo.InvariantCulture) ?? "");
             item.SetMetadata("Kernels", kernels);

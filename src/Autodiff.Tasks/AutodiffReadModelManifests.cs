@@ -72,7 +72,7 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
             includes.Add(manifest.OutputDirectory);
             foreach (var file in manifest.GeneratedFiles)
             {
-                var item = new TaskItem(file);
+                var item = MsBuildEscaping.Item(file);
                 item.SetMetadata("AutodiffModelName", manifest.ModelName);
                 files.Add(item);
                 if (string.Equals(Path.GetExtension(file), ".c", StringComparison.OrdinalIgnoreCase)) sources.Add(item);
@@ -108,7 +108,7 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
 
     private TaskItem KernelSource(string path)
     {
-        var item = new TaskItem(path);
+        var item = MsBuildEscaping.Item(path);
         var kernelsFolder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(KernelsDirectory)) + Path.DirectorySeparatorChar;
         var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         item.SetMetadata("AutodiffCmsisSource", path.StartsWith(kernelsFolder, comparison) ? "false" : "true");

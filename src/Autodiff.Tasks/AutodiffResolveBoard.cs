@@ -67,7 +67,7 @@ public sealed class AutodiffResolveBoard : AutodiffTask
         CompilerFlags = board.ArchitectureFlags.Concat(board.CFlags).ToArray();
         LinkerFlags = board.ArchitectureFlags.Concat(board.LdFlags).ToArray();
         LinkerScript = board.LinkerScript ?? "";
-        Sources = board.Sources.Select(p => (ITaskItem)new TaskItem(p)).ToArray();
+        Sources = board.Sources.Select(p => (ITaskItem)MsBuildEscaping.Item(p)).ToArray();
         QemuMachine = board.QemuMachine ?? "";
         RamBytes = board.RamBytes;
         FlashBytes = board.FlashBytes;
