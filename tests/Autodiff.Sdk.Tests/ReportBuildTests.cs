@@ -29,6 +29,11 @@ public sealed class ReportBuildTests(SdkPackageFixture sdk)
         Assert.Equal(generated["tiny/tiny.dot"], after["tiny/tiny.dot"]);
         Assert.Equal(bytes, File.ReadAllBytes(report));
 
+        // A deleted report is a missing generated file: the model is regenerated, to the same bytes.
+        File.Delete(report);
+        BuildAssert.Succeeded(project.Build());
+        Assert.Equal(bytes, File.ReadAllBytes(report));
+
         // The model changed: regenerated with the C.
         project.WithFile("models/tiny.yaml", TestModels.Classifier("tiny", learningRate: "0.05"));
         BuildAssert.Succeeded(project.Build());
