@@ -48,11 +48,21 @@ public sealed class MemoryPlan
         TensorBuffers = tensorBuffers;
         ArenaBytes = buffers.Count == 0 ? 0 : buffers.Max(b => b.Offset + b.Bytes);
 
-        var peakStep = 0;
-        long peak = -1;
-        for (var s = 0; s < Math.Max(steps.Count, 1); s++)
+        // Bytes alive per step by one sweep over lifetime starts and ends (summing the live buffers
+        // step by step was quadratic in the model's depth).
+        var stepCount = Math.Max(steps.Count, 1);
+        var change = new long[stepCount + 1];
+        foreach (var b in buffers)
         {
-            var live = buffers.Where(b => b.LiveAt(s)).Sum(b => b.Bytes);
+            if (b.FirstStep >= stepCount || b.LastStep < b.FirstStep) continue;
+            change[Math.Max(b.FirstStep, 0)] += b.Bytes;
+            change[Math.Min(b.LastStep, stepCount - 1) + 1] -= b.Bytes;
+        }
+        var peakStep = 0;
+        long peak = -1, live = 0;
+        for (var s = 0; s < stepCount; s++)
+        {
+            live += change[s];
             if (live > peak) { peak = live; peakStep = s; }
         }
         LowerBoundBytes = Math.Max(peak, 0);

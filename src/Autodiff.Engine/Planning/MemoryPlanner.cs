@@ -70,20 +70,37 @@ public static class MemoryPlanner
     /// </summary>
     private static void Place(List<Buffer> buffers)
     {
-        var placed = new List<Buffer>();
+        // Placed buffers by offset (equal offsets in placement order), so each new buffer walks them
+        // once in one tight loop; filtering and sorting the overlapping ones anew for every buffer
+        // made planning of deep models slow (10,000 layers: 9.5 s).
+        var byOffset = new List<Buffer>();
         var lastStep = buffers.Count == 0 ? 0 : buffers.Max(x => x.LastStep);
         foreach (var b in buffers.OrderByDescending(b => b.FirstStep == 0 && b.LastStep == lastStep)
                      .ThenByDescending(b => b.Bytes).ThenBy(b => b.FirstStep).ThenBy(b => b.Id))
         {
             long offset = 0;
-            foreach (var other in placed.Where(p => p.Overlaps(b)).OrderBy(p => p.Offset))
+            foreach (var other in byOffset)
             {
+                if (!other.Overlaps(b)) continue;
                 if (other.Offset >= offset + b.Bytes) break;
                 offset = Math.Max(offset, other.Offset + other.Bytes);
             }
             b.Offset = offset;
-            placed.Add(b);
+            byOffset.Insert(AfterOffset(byOffset, offset), b);
         }
+    }
+
+    /// <summary>The index after every buffer at an offset up to <paramref name="offset"/> (binary search).</summary>
+    private static int AfterOffset(List<Buffer> byOffset, long offset)
+    {
+        int lo = 0, hi = byOffset.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (byOffset[mid].Offset <= offset) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     private static long AlignUp(long bytes) => (bytes + MemoryPlan.Alignment - 1) / MemoryPlan.Alignment * MemoryPlan.Alignment;
