@@ -37,6 +37,12 @@ public sealed class GraphBuilder
 
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Per stem, a suffix below which every <c>stem_i</c> is taken, so <see cref="UniqueName"/> starts
+    /// there: trying 1, 2, ... for every new name made naming quadratic in the number of layers.
+    /// </summary>
+    private readonly Dictionary<string, int> _takenBelow = new(StringComparer.Ordinal);
+
     public GraphBuilder(int batch = 1)
     {
         if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch));
@@ -115,16 +121,30 @@ public sealed class GraphBuilder
     public void Rename(Tensor tensor, string name)
     {
         if (tensor.Name == name || tensor.Producer is null) return;
-        _names.Remove(tensor.Name);
+        Release(tensor.Name);
         tensor.Name = UniqueName(name);
         _names.Add(tensor.Name);
     }
 
+    /// <summary><paramref name="stem"/> when free, else <c>stem_i</c> with the smallest free i ≥ 1.</summary>
     public string UniqueName(string stem)
     {
         if (!_names.Contains(stem)) return stem;
-        for (var i = 1; ; i++)
-            if (!_names.Contains($"{stem}_{i}")) return $"{stem}_{i}";
+        var i = _takenBelow.GetValueOrDefault(stem, 1);
+        while (_names.Contains($"{stem}_{i}")) i++;
+        _takenBelow[stem] = i;
+        return $"{stem}_{i}";
+    }
+
+    /// <summary>Frees a name; a freed <c>stem_i</c> lowers the stem's start so the smallest free suffix is still found.</summary>
+    private void Release(string name)
+    {
+        _names.Remove(name);
+        // A suffix is digits only, so stem_i splits at its last underscore.
+        var cut = name.LastIndexOf('_');
+        if (cut > 0 && int.TryParse(name.AsSpan(cut + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i)
+            && _takenBelow.TryGetValue(name[..cut], out var below) && i < below)
+            _takenBelow[name[..cut]] = i;
     }
 
     private Tensor AddPersistent(string name, Shape shape, TensorRole role, float[]? initialValue)
