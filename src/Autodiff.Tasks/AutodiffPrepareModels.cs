@@ -4,6 +4,7 @@ using System.Text;
 using Autodiff.Engine;
 using Autodiff.Engine.Boards;
 using Autodiff.Engine.CodeGen;
+using Autodiff.Engine.Model;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -192,7 +193,7 @@ public sealed class AutodiffPrepareModels : AutodiffTask
             if (names.TryGetValue(name, out var other))
             {
                 Log.LogError(null, SdkDiagnosticCodes.DuplicateModelName, null, fullPath, line, column, 0, 0,
-                    "model name '{0}' is also used by '{1}'; generated C names must be unique per firmware", name, other);
+                    "model name '{0}' is also used by '{1}'; generated C names must be unique per firmware", ModelNames.Printable(name), other);
                 unique = false;
                 continue;
             }

@@ -18,6 +18,29 @@ public sealed class DiagnosticTests(SdkPackageFixture sdk)
         BuildAssert.OutputMatches(result, @"models[/\\]broken\.yaml\(\d+,\d+\): error AD1\d{3}: ");
     }
 
+    /// <summary>
+    /// A model name is the model's own text: quoted in the duplicate-name error it must not forge a
+    /// diagnostic line of its own (a newline in the name) nor flood the log.
+    /// </summary>
+    [Fact]
+    public void A_duplicate_hostile_model_name_is_quoted_escaped_and_cut_short()
+    {
+        var hostile = "\"tiny\\nforged.yaml(1,1): error AD0000: forged " + new string('x', 5000) + "\"";
+        var model = TestModels.BrokenModel.Replace("name: broken", "name: " + hostile);
+        var project = sdk.CreateProject("HostileDuplicate")
+            .WithProjectFile("models/a.yaml", "models/b.yaml")
+            .WithFile("models/a.yaml", model)
+            .WithFile("models/b.yaml", model)
+            .WithFile("main.c", "int main(void) { return 0; }\n");
+
+        var result = project.Build();
+
+        BuildAssert.Failed(result);
+        BuildAssert.OutputMatches(result, @"b\.yaml\(2,7\): error AD4020: model name 'tiny\\u000aforged\.yaml");
+        Assert.DoesNotMatch(@"(?m)^\s*forged\.yaml\(1,1\): error AD0000", result.Output);
+        Assert.DoesNotContain(new string('x', 200), result.Output);
+    }
+
     [Fact]
     public void Invalid_yaml_is_reported_at_its_position()
     {

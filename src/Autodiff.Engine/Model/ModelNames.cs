@@ -107,7 +107,7 @@ public static partial class ModelNames
     /// A name as it may be quoted in a message: control characters escaped and length bounded,
     /// so a hostile name cannot forge extra diagnostic lines in a build log.
     /// </summary>
-    internal static string Printable(string text)
+    public static string Printable(string text)
     {
         var sb = new System.Text.StringBuilder();
         foreach (var c in text.Length > 80 ? text[..80] : text)
