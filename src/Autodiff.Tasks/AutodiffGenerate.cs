@@ -65,7 +65,7 @@ public sealed class AutodiffGenerate : AutodiffTask
 
         if (!File.Exists(modelPath))
         {
-            Log.LogError(null, "AD4022", null, BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0,
+            Log.LogError(null, SdkDiagnosticCodes.ModelFileMissing, null, BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0,
                 "model file '{0}' does not exist", model.GetMetadata("OriginalItemSpec") is { Length: > 0 } spec ? spec : modelPath);
             return;
         }

@@ -25,6 +25,12 @@ public static class SdkDiagnosticCodes
     /// <summary>The same generated model name comes from two model files.</summary>
     public const string DuplicateModelName = "AD4020";
 
+    /// <summary>A model file named in the project does not exist.</summary>
+    public const string ModelFileMissing = "AD4022";
+
+    /// <summary>A model name whose generated header would hide a header of the toolchain.</summary>
+    public const string NameHidesToolchainHeader = "AD4023";
+
     /// <summary>Generated files could not be written.</summary>
     public const string WriteFailed = "AD4021";
 

@@ -41,6 +41,31 @@ public sealed class DiagnosticTests(SdkPackageFixture sdk)
         Assert.DoesNotContain(new string('x', 200), result.Output);
     }
 
+    /// <summary>
+    /// A model named after a header the toolchain ships (glibc's features.h on the host, newlib's
+    /// alloca.h on Arm) would hide it from every source: one positioned error, before compiling.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("host", "features")]
+    [InlineData("stm32f4", "alloca")]
+    public void A_model_name_that_hides_a_toolchain_header_is_refused_at_the_name(string board, string name)
+    {
+        Skip.If(board != "host" && !OnPath("arm-none-eabi-gcc"), "arm-none-eabi-gcc not found (Debian/Ubuntu: gcc-arm-none-eabi)");
+        var project = sdk.CreateProject("HiddenHeader" + name)
+            .WithProjectFile("models/m.yaml")
+            .WithFile("models/m.yaml", TestModels.Classifier(name))
+            .WithFile("main.c", "#include <stdio.h>\nint main(void) { return 0; }\n");
+
+        var result = project.Build("-p:Board=" + board);
+
+        BuildAssert.Failed(result);
+        BuildAssert.OutputMatches(result, @"m\.yaml\(2,7\): error AD4023: model name '" + name + @"' would generate " + name + @"\.h, which hides the toolchain's header '[^']*" + name + @"\.h'");
+        Assert.DoesNotContain("AD4101", result.Output);
+    }
+
+    private static bool OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, tool)));
+
     [Fact]
     public void Invalid_yaml_is_reported_at_its_position()
     {
