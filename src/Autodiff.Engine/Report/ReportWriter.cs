@@ -80,6 +80,14 @@ public static class ReportWriter
         sb.Append("<h2 id=\"graph\">Training graph</h2>\n");
         sb.Append($"<p>{nodes.Count(n => n.Phase == NodePhase.Forward)} forward, {nodes.Count(n => n.Phase == NodePhase.Backward)} backward and " +
                   $"{nodes.Count(n => n.Phase == NodePhase.Update)} update nodes; each box names its op, output shape and model-file line. Hover for details.</p>\n");
+        var boxes = GraphLayout.BoxCount(training);
+        if (boxes > GraphLayout.MaxBoxes)
+        {
+            sb.Append($"<p class=\"note\">The graph has {boxes} boxes, more than the {GraphLayout.MaxBoxes} the build lays out (the layout takes time that grows " +
+                      $"faster than the graph). {HtmlText.Escape(DotFileName(training.Name))} beside this report draws it with Graphviz: " +
+                      $"<code>dot -Tsvg {HtmlText.Escape(DotFileName(training.Name))} -o graph.svg</code></p>\n</body>\n</html>\n");
+            return sb.ToString();
+        }
         sb.Append("<p class=\"legend\"><span class=\"swatch forward\"></span>forward <span class=\"swatch backward\"></span>backward <span class=\"swatch update\"></span>update " +
                   "<span class=\"swatch leafkey\"></span>input, target, parameter or state <span class=\"swatch frozenkey\"></span>frozen</p>\n<div class=\"scroll\">\n");
         sb.Append(GraphSvg.Write(training));
