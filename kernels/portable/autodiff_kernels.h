@@ -15,6 +15,10 @@
  *  - "B" is the batch (samples per training step).
  *  - Helium (MVE) implementations may flush denormal inputs and results to zero: MVE floating
  *    point has no denormals. Elsewhere results follow IEEE 754 single precision.
+ *  - Frozen, quantised layers (int8.c) run on int8_t tensors (TFLite's affine quantisation:
+ *    real = scale * (q - zero_point)), NHWC like float activations. Their results are integers and
+ *    bit-identical across implementations; their geometry comes in parameter structs, and they
+ *    may take a scratch buffer whose size the engine plans per call (CMSIS-NN's get_buffer_size).
  */
 #ifndef AUTODIFF_KERNELS_H
 #define AUTODIFF_KERNELS_H
@@ -311,6 +315,130 @@ void ad_relu_f32(const float *x, float *y, uint32_t n);
 
 /* dx[i] = dy[i] * (y[i] > 0 ? 1 : 0), i < n, from the forward output y. May run in place (dx == dy). */
 void ad_relu_backward_f32(const float *dy, const float *y, float *dx, uint32_t n);
+
+/* ---- int8.c: frozen int8 layers -------------------------------------------------------- */
+
+/* Inference-only layers on int8 tensors, with CMSIS-NN's (TFLite's) integer arithmetic: an int32
+ * accumulator acc = bias + sum (x + input_offset) * w, then per output channel
+ *   q = clamp(requantize(acc, multiplier, shift) + output_offset, act_min, act_max),
+ * requantize(a, m, s) = rounding_divide_by_2^max(-s,0)(doubling_high_mul(a * 2^max(s,0), m)), where
+ * doubling_high_mul(a, m) = (a*m + 2^30) >> 31 in 64 bits (rounds halves up) and the rounding
+ * divide rounds halves away from zero (CMSIS-NN's arm_nn_requantize without
+ * CMSIS_NN_USE_SINGLE_ROUNDING; multiplier in [2^30, 2^31), shift in [-31, 30]). Weights have zero
+ * point 0 (symmetric). Results are exact integers: every implementation gives the same bytes.
+ *
+ * `scratch` is a buffer of p->scratch_bytes bytes (any alignment of 4) that the engine plans for
+ * the implementation it links: CMSIS-NN's <function>_get_buffer_size for the call (see
+ * CmsisNnScratch in the engine), 0 and NULL for the portable kernels, which never use it. A
+ * CMSIS implementation given less than it needs runs the portable code instead of CMSIS-NN, so
+ * a wrong plan costs speed, never memory. Outputs never alias inputs. */
+
+/* Requantisation as TFLite/CMSIS-NN: per output channel, multiplier (Q31) and shift (>0 left). */
+typedef struct {
+    const int8_t  *weight;      /* conv: [out_c, k_h, k_w, in_c] (OHWI); depthwise: [k_h, k_w, out_c], out_c = in_c*ch_mult */
+    const int32_t *bias;        /* [out_c] or NULL */
+    const int32_t *multiplier;  /* [out_c] */
+    const int32_t *shift;       /* [out_c] */
+    int32_t input_offset;       /* minus the input zero point, in [-127, 128] */
+    int32_t output_offset;      /* the output zero point, in [-128, 127] */
+    int32_t act_min, act_max;   /* output clamp within [-128, 127] */
+    uint32_t scratch_bytes;     /* bytes at `scratch` (planned by the engine; 0 for portable) */
+    uint16_t batch, in_h, in_w, in_c, out_h, out_w, out_c;
+    uint16_t k_h, k_w, stride_h, stride_w, pad_top, pad_left; /* "same" padding: the odd extra row/column is at bottom/right (TF) */
+    uint16_t ch_mult;           /* depthwise only; 1 for conv */
+} ad_conv_s8_t;
+
+/* 2-D convolution.  x [B,in_h,in_w,in_c] NHWC, weight [out_c,k_h,k_w,in_c] (OHWI),
+ * y [B,out_h,out_w,out_c]. Output (oh,ow) reads input rows oh*stride_h + kh - pad_top and columns
+ * ow*stride_w + kw - pad_left; taps outside the input contribute nothing (they read the zero
+ * point). Scratch: CMSIS-NN's arm_convolve_wrapper_s8_get_buffer_size (im2col columns; 0 for 1x1
+ * kernels without padding). */
+void ad_conv2d_s8(const ad_conv_s8_t *p, const int8_t *x, int8_t *y, void *scratch);
+
+/* Depthwise convolution: output channel o = c*ch_mult + m reads input channel c only.
+ * x [B,in_h,in_w,in_c], weight [k_h,k_w,out_c] (out_c = in_c*ch_mult), y [B,out_h,out_w,out_c];
+ * geometry as ad_conv2d_s8. Scratch: CMSIS-NN's arm_depthwise_conv_wrapper_s8_get_buffer_size
+ * (0 on DSP cores for batch > 1, ch_mult > 1 or 3x3 kernels with padding <= 1). */
+void ad_depthwise_conv2d_s8(const ad_conv_s8_t *p, const int8_t *x, int8_t *y, void *scratch);
+
+typedef struct {
+    const int8_t *weight;       /* [units, in] */
+    const int32_t *bias;        /* [units] or NULL */
+    const int32_t *multiplier;  /* [units] */
+    const int32_t *shift;       /* [units] */
+    int32_t input_offset, output_offset, act_min, act_max;
+    uint32_t scratch_bytes;
+    uint32_t batch, in, units;
+} ad_linear_s8_t;
+
+/* Fully connected layer, per-channel requantisation.  x [B,in], weight [units,in], y [B,units].
+ * Scratch: CMSIS-NN's arm_fully_connected_s8_get_buffer_size: 4*units bytes on Helium (the
+ * kernel sums bias + input_offset * sum of each weight row, formed per call), 0 elsewhere. */
+void ad_linear_s8(const ad_linear_s8_t *p, const int8_t *x, int8_t *y, void *scratch);
+
+typedef struct {
+    int32_t act_min, act_max;
+    uint32_t scratch_bytes;
+    uint16_t batch, in_h, in_w, channels, out_h, out_w, k_h, k_w, stride_h, stride_w, pad_top, pad_left;
+} ad_pool_s8_t;
+
+/* Pooling over the taps of each window inside the input (a window has at least one), clamped to
+ * [act_min, act_max]; same scale and zero point in and out.  x [B,in_h,in_w,channels],
+ * y [B,out_h,out_w,channels]; window (oh,ow) starts at row oh*stride_h - pad_top, column
+ * ow*stride_w - pad_left.
+ * Max: the largest tap. Scratch: none (arm_max_pool_s8).
+ * Average: sum s of the n valid taps, rounded half away from zero: (s > 0 ? s + n/2 : s - n/2) / n
+ * in C's truncating division (arm_avgpool_s8). Scratch: arm_avgpool_s8_get_buffer_size:
+ * 4*channels bytes on DSP cores, 0 on Helium. */
+void ad_maxpool2d_s8(const ad_pool_s8_t *p, const int8_t *x, int8_t *y, void *scratch);
+void ad_avgpool2d_s8(const ad_pool_s8_t *p, const int8_t *x, int8_t *y, void *scratch);         /* same scale/zero point in and out; average over valid taps */
+
+/* q = clamp(round_half_away(v) + zero_point, -128, 127), v = x*inv_scale computed in float and first limited to [-512, 512]
+   with comparisons (if (!(v > -512.0f)) v = -512.0f; if (v > 512.0f) v = 512.0f;) so NaN maps to -128+... deterministically; round with roundf.
+   x [n] float, y [n] int8. */
+void ad_quantize_s8(const float *x, int8_t *y, uint32_t n, float inv_scale, int32_t zero_point);
+/* y = (float)(x - zero_point) * scale.  x [n] int8, y [n] float. */
+void ad_dequantize_s8(const int8_t *x, float *y, uint32_t n, float scale, int32_t zero_point);
+/* y = min(max(x, lo), hi); may run in place */
+void ad_clamp_s8(const int8_t *x, int8_t *y, uint32_t n, int32_t lo, int32_t hi);
+/* (Reshapes of int8 tensors copy with ad_copy_s8 of shape.c.) */
+
+/* ---- depthwise.c: depthwise 2-D convolution, NHWC activations ------------------------- */
+
+/* Every depthwise kernel takes the same geometry: x [B,in_h,in_w,in_c], w [k_h,k_w,out_c]
+ * (TFLite / CMSIS-NN depthwise layout without its leading 1), y [B,out_h,out_w,out_c] with
+ * out_c = in_c * depth_multiplier; output channel o = c*depth_multiplier + m reads input channel
+ * c only. Windows, strides and padding are those of the conv kernels above (same tap rule, same
+ * "same" padding). */
+
+/* y[b,oh,ow,o] = bias[o] + sum_{kh,kw} x[b,ih,iw,o/depth_multiplier] * w[kh,kw,o], the taps in
+ * (kh, kw) order.  bias [out_c] or NULL. */
+void ad_depthwise_conv2d_f32(const float *x, const float *w, const float *bias, float *y,
+                             uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
+                             uint32_t out_h, uint32_t out_w, uint32_t depth_multiplier,
+                             uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
+                             uint32_t pad_top, uint32_t pad_left);
+
+/* dx[b,ih,iw,c] = sum over the (oh,ow,kh,kw) reading x[b,ih,iw,c] and every m < depth_multiplier
+ * of dy[b,oh,ow,c*depth_multiplier+m] * w[kh,kw,c*depth_multiplier+m].
+ * dy [B,out_h,out_w,out_c], dx [B,in_h,in_w,in_c]. */
+void ad_depthwise_conv2d_backward_input_f32(const float *dy, const float *w, float *dx,
+                                            uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
+                                            uint32_t out_h, uint32_t out_w, uint32_t depth_multiplier,
+                                            uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
+                                            uint32_t pad_top, uint32_t pad_left);
+
+/* One element of the weight gradient, k = (kh*k_w + kw)*out_c + o: returns
+ * sum_{b,oh,ow} dy[b,oh,ow,o] * x[b,ih,iw,o/depth_multiplier] over the positions whose tap is
+ * inside the input, in increasing (b, oh, ow) order. As for conv2d, the generated code applies
+ * the optimizer to the value at once, so the weight gradient is never stored. */
+float ad_depthwise_conv2d_backward_weight_element_f32(const float *dy, const float *x,
+                                                      uint32_t batch, uint32_t in_h, uint32_t in_w, uint32_t in_c,
+                                                      uint32_t out_h, uint32_t out_w, uint32_t depth_multiplier,
+                                                      uint32_t k_h, uint32_t k_w, uint32_t stride_h, uint32_t stride_w,
+                                                      uint32_t pad_top, uint32_t pad_left, uint32_t k);
+
+/* (The bias gradient is ad_bias_backward_f32 with rows = B*out_h*out_w, channels = out_c.) */
 
 /* ---- (new kernel families are added above this line, one section per family file) ---- */
 
