@@ -25,30 +25,54 @@ public sealed class LayerContext
     public Tensor X => Operands[0];
 
     /// <summary>The name parameters of this layer are prefixed with: its <c>name:</c>, else keyword and position.</summary>
-    public string ParameterPrefix => Layer.Name?.Value ?? $"{Layer.Keyword}{Layer.Index + 1}";
+    public string ParameterPrefix => PrefixOf(Layer);
+
+    internal static string PrefixOf(LayerSpec layer) => layer.Name?.Value ?? $"{layer.Keyword}{layer.Index + 1}";
 
     /// <summary>
     /// Creates parameter <c>prefix.suffix</c>: values from <c>weights:</c> when given (shape
     /// checked), else the seeded default; trainable unless the layer is frozen.
     /// </summary>
-    public Tensor Parameter(string suffix, int slot, int[] shape, int fanIn)
+    public Tensor Parameter(string suffix, int slot, int[] shape, int fanIn) =>
+        Persistent(suffix, Values(suffix, slot, shape, fanIn), shape, Layer.Trainable);
+
+    /// <summary>
+    /// Creates parameter <c>prefix.suffix</c> from <c>weights:</c> when given, else every element
+    /// <paramref name="fill"/> (batchnorm's gamma 1, beta 0); trainable unless the layer is frozen
+    /// or <paramref name="constant"/> (batchnorm's running statistics, never trained).
+    /// </summary>
+    public Tensor Parameter(string suffix, int[] shape, float fill, bool constant = false) =>
+        Persistent(suffix, Values(Layer, suffix, shape, fill), shape, Layer.Trainable && !constant);
+
+    /// <summary>The values parameter <c>prefix.suffix</c> starts from: <c>weights:</c>, else the seeded default.</summary>
+    public float[] Values(string suffix, int slot, int[] shape, int fanIn)
     {
         Builder.CheckSize($"{ParameterPrefix}.{suffix}", shape, Layer.Location);
         var count = shape.Aggregate(1, (a, d) => a * d);
-        var values = Pretrained(suffix, shape) ?? ParameterInit.Uniform(Model.Init.Seed, Layer.Index, slot, count, fanIn);
-        var name = $"{ParameterPrefix}.{suffix}";
-        return Layer.Trainable ? Builder.Param(name, values, shape) : Builder.Frozen(name, values, shape);
+        return Pretrained(Layer, suffix, shape) ?? ParameterInit.Uniform(Model.Init.Seed, Layer.Index, slot, count, fanIn);
     }
 
-    private float[]? Pretrained(string suffix, int[] shape)
+    /// <summary>The values of array <paramref name="suffix"/> of <paramref name="layer"/>: its <c>weights:</c>, else every element <paramref name="fill"/>.</summary>
+    internal float[] Values(LayerSpec layer, string suffix, int[] shape, float fill)
     {
-        if (Layer.Weights is not { } weights) return null;
-        var array = suffix == "weight" ? weights.Weight : suffix == "bias" ? weights.Bias : null;
-        if (array is null) return null;
+        Builder.CheckSize($"{PrefixOf(layer)}.{suffix}", shape, layer.Location);
+        return Pretrained(layer, suffix, shape) ?? Enumerable.Repeat(fill, shape.Aggregate(1, (a, d) => a * d)).ToArray();
+    }
+
+    /// <summary>A persistent tensor <c>prefix.suffix</c> of this layer: a parameter, or a constant in flash.</summary>
+    public Tensor Persistent(string suffix, float[] values, int[] shape, bool trainable)
+    {
+        var name = $"{ParameterPrefix}.{suffix}";
+        return trainable ? Builder.Param(name, values, shape) : Builder.Frozen(name, values, shape);
+    }
+
+    private static float[]? Pretrained(LayerSpec layer, string suffix, int[] shape)
+    {
+        if (layer.Weights is not { } weights || weights[suffix] is not { } array) return null;
         if (!array.Shape.SequenceEqual(shape))
         {
             throw new GraphBuildException(new Diagnostic(LoweringCodes.WeightsShape, Severity.Error,
-                $"'{weights.Written}' holds {suffix} values of shape {array} but layer '{Layer.DisplayName}' needs [{string.Join(", ", shape)}]",
+                $"'{weights.Written}' holds {suffix} values of shape {array} but layer '{layer.DisplayName}' needs [{string.Join(", ", shape)}]",
                 weights.Location));
         }
         return array.Data.ToArray();
@@ -72,6 +96,10 @@ public static class LoweringCodes
     public const string OutputLosesBatch = "AD2006";
     /// <summary>The prediction depends on a loss target, which <c>NAME_predict</c> does not receive.</summary>
     public const string PredictionReadsTarget = "AD2007";
+    /// <summary>An int8 layer's float form is not one an int8 kernel computes.</summary>
+    public const string Int8Unsupported = "AD2009";
+    /// <summary>An int8 layer reads a tensor that depends on trainable parameters: gradients cannot pass it.</summary>
+    public const string Int8AfterTrainable = "AD2010";
     /// <summary>A tensor is larger than the engine supports (<see cref="Graph.GraphBuilder.MaxTensorElements"/>).</summary>
     public const string TensorTooLarge = Graph.GraphBuilder.TensorTooLargeCode;
 }

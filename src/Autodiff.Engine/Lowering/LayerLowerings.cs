@@ -18,6 +18,10 @@ internal static class LayerLowerings
         {
             ["linear"] = Linear,
             ["conv2d"] = Conv2d,
+            ["depthwise_conv2d"] = DepthwiseConv2d,
+            ["batchnorm"] = Batchnorm.Lower,
+            // The mean over H and W of NHWC: the mean reduction's C loops and gradient serve as they are.
+            ["global_avgpool"] = c => c.Builder.Mean(NhwcInput(c, "global_avgpool"), [1, 2]),
             ["maxpool2d"] = c => Pool(c, max: true),
             ["avgpool2d"] = c => Pool(c, max: false),
             ["dropout"] = c => c.Builder.Dropout(c.X, c.Args.Float("p", 0.5, c.Diagnostics), DropoutSeed(c)),
@@ -77,8 +81,7 @@ internal static class LayerLowerings
     {
         var units = c.Args.Int("units", 1, c.Diagnostics);
         var inFeatures = c.X.Shape[-1];
-        var w = c.Parameter("weight", 0, [units, inFeatures], inFeatures);
-        var b = c.Args.Bool("bias", true, c.Diagnostics) ? c.Parameter("bias", 1, [units], inFeatures) : null;
+        var (w, b) = Batchnorm.WeightAndBias(c, [units, inFeatures], inFeatures);
         return c.Builder.Linear(c.X, w, b);
     }
 
@@ -87,15 +90,39 @@ internal static class LayerLowerings
         var filters = c.Args.Int("filters", 1, c.Diagnostics);
         var kernel = c.Args.IntOrList("kernel", 2, c.Diagnostics) ?? [1, 1];
         var stride = c.Args.IntOrList("stride", 2, c.Diagnostics) ?? [1, 1];
-        var padding = c.Args.Enum("padding", c.Diagnostics, "valid", "same") == "same" ? Conv2dPadding.Same : Conv2dPadding.Valid;
-        if (c.X.Shape.Rank != 4)
-            throw Error(c, $"conv2d needs an NHWC input [batch, height, width, channels], got {c.X.Shape}");
-        var channels = c.X.Shape[3];
+        var padding = Padding(c);
+        var channels = NhwcInput(c, "conv2d").Shape[3];
         var fanIn = kernel[0] * kernel[1] * channels;
-        var w = c.Parameter("weight", 0, [filters, kernel[0], kernel[1], channels], fanIn);
-        var b = c.Args.Bool("bias", true, c.Diagnostics) ? c.Parameter("bias", 1, [filters], fanIn) : null;
+        var (w, b) = Batchnorm.WeightAndBias(c, [filters, kernel[0], kernel[1], channels], fanIn);
         return c.Builder.Conv2d(c.X, w, b, stride[0], stride[1], padding);
     }
+
+    private static Tensor DepthwiseConv2d(LayerContext c)
+    {
+        var kernel = c.Args.IntOrList("kernel", 2, c.Diagnostics) ?? [1, 1];
+        var stride = c.Args.IntOrList("stride", 2, c.Diagnostics) ?? [1, 1];
+        var multiplier = c.Args.Int("depth_multiplier", 1, c.Diagnostics);
+        var channels = NhwcInput(c, "depthwise_conv2d").Shape[3];
+        var outputs = (long)channels * multiplier;
+        if (outputs > int.MaxValue)
+            throw Error(c, $"depthwise_conv2d would have {channels} x {multiplier} output channels");
+        // Pretrained depthwise weights with k filters per channel, loaded without depth_multiplier: k.
+        if (c.Layer.Weights is { Weight.Shape: [_, _, var found] } weights && found != outputs && found % channels == 0)
+            throw new GraphBuildException(new Diagnostics.Diagnostic(LoweringCodes.WeightsShape, Diagnostics.Severity.Error,
+                $"'{weights.Written}' holds depthwise weights for {found} output channels, {found / channels} per input channel, " +
+                $"but layer '{c.Layer.DisplayName}' has depth_multiplier {multiplier}; write depth_multiplier: {found / channels}",
+                weights.Location));
+        // Each output channel sees one input channel: fan-in is the window alone.
+        var (w, b) = Batchnorm.WeightAndBias(c, [kernel[0], kernel[1], (int)outputs], kernel[0] * kernel[1]);
+        return c.Builder.DepthwiseConv2d(c.X, w, b, multiplier, stride[0], stride[1], Padding(c));
+    }
+
+    private static Conv2dPadding Padding(LayerContext c) =>
+        c.Args.Enum("padding", c.Diagnostics, "valid", "same") == "same" ? Conv2dPadding.Same : Conv2dPadding.Valid;
+
+    /// <summary>The layer's input, which must be an NHWC image batch [batch, height, width, channels].</summary>
+    private static Tensor NhwcInput(LayerContext c, string keyword) => c.X.Shape.Rank == 4 ? c.X
+        : throw Error(c, $"{keyword} needs an NHWC input [batch, height, width, channels], got {c.X.Shape}");
 
     private static Tensor Pool(LayerContext c, bool max)
     {

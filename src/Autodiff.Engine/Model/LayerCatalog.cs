@@ -32,7 +32,13 @@ public enum ArgKind
 public sealed record ArgRule(string Name, ArgKind Kind, bool Required = false, string? Default = null);
 
 /// <summary>A layer keyword of schema 1: its operand count, whether it owns parameters, its arguments.</summary>
-public sealed record LayerKind(string Keyword, int Arity, bool HasParameters, IReadOnlyList<ArgRule> Args)
+/// <param name="WeightArrays">
+/// The arrays a <c>weights:</c> folder holds for this layer, <c>&lt;layer&gt;.&lt;array&gt;.npy</c> each, all
+/// required; null for the weight-and-bias layers (<c>weight</c>, and <c>bias</c> when <c>bias: true</c>),
+/// which also take a single <c>.npy</c> file holding the weight.
+/// </param>
+public sealed record LayerKind(string Keyword, int Arity, bool HasParameters, IReadOnlyList<ArgRule> Args,
+    IReadOnlyList<string>? WeightArrays = null)
 {
     public ArgRule? FindArg(string name) => Args.FirstOrDefault(a => a.Name == name);
 }
@@ -66,9 +72,20 @@ public static class LayerCatalog
                 new("stride", ArgKind.Window, Default: "1"), new("padding", ArgKind.Padding, Default: "valid"),
                 new("bias", ArgKind.Bool, Default: "true"),
             ]),
+            // One filter set per input channel: weights [kh, kw, channels·depth_multiplier] (Ops/DepthwiseConv2d.cs).
+            new("depthwise_conv2d", 1, true,
+            [
+                new("kernel", ArgKind.Window, Required: true), new("stride", ArgKind.Window, Default: "1"),
+                new("padding", ArgKind.Padding, Default: "valid"), new("bias", ArgKind.Bool, Default: "true"),
+                new("depth_multiplier", ArgKind.PositiveInt, Default: "1"),
+            ]),
+            // Inference-form batch normalisation over the last axis; mean and var are constants, never trained.
+            new("batchnorm", 1, true, [new("eps", ArgKind.Float, Default: "1e-5")], WeightArrays: ["gamma", "beta", "mean", "var"]),
             // stride defaults to the kernel (PyTorch); filled in by Validate since it depends on kernel.
             new("maxpool2d", 1, false, [new("kernel", ArgKind.Window, Required: true), new("stride", ArgKind.Window)]),
             new("avgpool2d", 1, false, [new("kernel", ArgKind.Window, Required: true), new("stride", ArgKind.Window)]),
+            // NHWC [B,H,W,C] -> [B,C], the mean over H and W.
+            new("global_avgpool", 1, false, []),
             new("flatten", 1, false, []),
             new("reshape", 1, false, [new("shape", ArgKind.ReshapeShape, Required: true)]),
             new("dropout", 1, false, [new("p", ArgKind.Probability, Default: "0.5")]),

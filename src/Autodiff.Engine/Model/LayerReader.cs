@@ -83,9 +83,9 @@ internal static class LayerReader
         {
             if (!kind.HasParameters)
                 diags.Error(ModelDiagnosticCodes.WeightsOnParameterlessLayer,
-                    $"'weights' given for {keyword}, which has no parameters; only linear and conv2d take weights", weightsNode.Location);
+                    $"'weights' given for {keyword}, which has no parameters; only {string.Join(", ", LayerCatalog.Keywords.Where(k => LayerCatalog.Find(k)!.HasParameters))} take weights", weightsNode.Location);
             else
-                weights = WeightsReader.Read(weightsNode, name?.Value, args.Bool("bias", true, diags), ctx);
+                weights = WeightsReader.Read(weightsNode, name?.Value, kind, args.Bool("bias", true, diags), ctx);
         }
 
         return new RawLayer(index, keyword, kind, name, inNames, inLocation, readsPrevious, trainable, weights, args, at);

@@ -8,7 +8,7 @@ namespace Autodiff.Engine.Model;
 /// </summary>
 internal static class WeightsReader
 {
-    public static WeightsSpec? Read(YNode node, string? layerName, bool hasBias, ReadContext ctx)
+    public static WeightsSpec? Read(YNode node, string? layerName, LayerKind kind, bool hasBias, ReadContext ctx)
     {
         var diags = ctx.Diags;
         if (ctx.Text(node, "'weights'") is not { } pathNode) return null;
@@ -31,8 +31,19 @@ internal static class WeightsReader
             return null;
         }
 
+        // The arrays a folder holds: the layer kind's own list, else the weight and, with a bias, the bias.
+        IReadOnlyList<string> arrays = kind.WeightArrays ?? (hasBias ? ["weight", "bias"] : ["weight"]);
+        var folderHolds = string.Join(" / ", arrays.Select(a => $"<layer>.{a}.npy"));
+
         if (written.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
+            // One file is one array, which only says which parameter it is when the layer has a weight.
+            if (kind.WeightArrays is not null)
+            {
+                diags.Error(ModelDiagnosticCodes.WrongType,
+                    $"'weights' of {kind.Keyword} must be a folder holding {folderHolds}, not a single .npy file", at);
+                return null;
+            }
             if (!File.Exists(resolved))
             {
                 diags.Error(ModelDiagnosticCodes.WeightsMissing,
@@ -41,27 +52,25 @@ internal static class WeightsReader
             }
             ctx.ReferencedFiles.Add(resolved);
             var weight = NpyReader.Read(resolved, at, diags);
-            return weight is null ? null : new WeightsSpec(written, resolved, false, weight, null, [resolved], at);
+            return weight is null ? null
+                : new WeightsSpec(written, resolved, false, new Dictionary<string, NpyArray> { ["weight"] = weight }, [resolved], at);
         }
 
         if (!Directory.Exists(resolved))
         {
             diags.Error(ModelDiagnosticCodes.WeightsMissing,
                 $"weights folder '{ModelNames.Printable(written)}' not found (looked for {resolved}); " +
-                "'weights' is a .npy file or a folder of <layer>.weight.npy / <layer>.bias.npy", at);
+                (kind.WeightArrays is null ? $"'weights' is a .npy file or a folder of {folderHolds}" : $"'weights' of {kind.Keyword} is a folder of {folderHolds}"), at);
             return null;
         }
         if (layerName is null)
         {
             diags.Error(ModelDiagnosticCodes.WeightsFolderNeedsName,
-                "a weights folder holds <layer>.weight.npy files, so the layer needs 'name:'", at);
+                $"a weights folder holds {folderHolds} files, so the layer needs 'name:'", at);
             return null;
         }
 
-        var weightFile = Path.Combine(resolved, $"{layerName}.weight.npy");
-        var biasFile = Path.Combine(resolved, $"{layerName}.bias.npy");
-        var files = new List<string> { weightFile };
-        if (hasBias) files.Add(biasFile);
+        var files = arrays.Select(a => Path.Combine(resolved, $"{layerName}.{a}.npy")).ToList();
         var ok = true;
         foreach (var f in files)
         {
@@ -73,9 +82,10 @@ internal static class WeightsReader
         if (!ok) return null;
 
         ctx.ReferencedFiles.AddRange(files);
-        var w = NpyReader.Read(weightFile, at, diags);
-        var b = hasBias ? NpyReader.Read(biasFile, at, diags) : null;
-        if (w is null || (hasBias && b is null)) return null;
-        return new WeightsSpec(written, resolved, true, w, b, files, at);
+        var read = new Dictionary<string, NpyArray>(StringComparer.Ordinal);
+        for (var i = 0; i < arrays.Count; i++)
+            if (NpyReader.Read(files[i], at, diags) is { } array) read[arrays[i]] = array;
+        if (read.Count != arrays.Count) return null;
+        return new WeightsSpec(written, resolved, true, read, files, at);
     }
 }

@@ -16,6 +16,7 @@ public class GeneratedCodeTests
     public static TheoryData<string> Models => new()
     {
         "mnist_mlp", "adam_mlp", "conv_momentum", "residual_rmsprop", "bce", "hinge", "frozen_weights", "tensor_chain", "silu_mlp",
+        "mobile_block", "frozen_backbone",
     };
 
     public static string ModelPath(string name) => global::Autodiff.Engine.Tests.Model.GoodModels.PathOf(name + ".yaml");

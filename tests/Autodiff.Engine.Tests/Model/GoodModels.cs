@@ -2,7 +2,7 @@ namespace Autodiff.Engine.Tests.Model;
 
 /// <summary>
 /// The good corpus copied to a temporary folder, with the .npy weights that
-/// <c>frozen_weights.yaml</c> refers to generated beside it.
+/// <c>frozen_weights.yaml</c> and <c>frozen_backbone.yaml</c> (<see cref="BackboneWeights"/>) refer to generated beside it.
 /// </summary>
 internal static class GoodModels
 {
@@ -26,6 +26,7 @@ internal static class GoodModels
         File.WriteAllBytes(Path.Combine(weights, "features.bias.npy"), NpyBytes.Float64([3], [0.5, -0.5, 0.25]));
         File.WriteAllBytes(Path.Combine(weights, "adapter.npy"),
             NpyBytes.Float32([3, 3], [1, 0, 0, 0, 1, 0, 0, 0, 1], version: 2));
+        BackboneWeights.Write(Path.Combine(dir, "frozen_backbone"));
         return dir;
     }
 }

@@ -49,7 +49,7 @@ public class ModelCorpusTests
     [MemberData(nameof(BadGraphModels))]
     public void Bad_graph_model_passes_the_loader(string file)
     {
-        var path = Path.Combine(ModelFiles.Folder("bad-graph"), file);
+        var path = BadGraphCorpus.PathOf(file);
         var (code, _, _) = ModelFiles.Expectation(path);
         Assert.StartsWith("AD2", code);
         var diags = new DiagnosticBag();
@@ -62,7 +62,7 @@ public class ModelCorpusTests
     [MemberData(nameof(BadGraphModels))]
     public void Bad_graph_model_reports_the_announced_code_at_the_announced_position(string file)
     {
-        var path = Path.Combine(ModelFiles.Folder("bad-graph"), file);
+        var path = BadGraphCorpus.PathOf(file);
         var (code, line, column) = ModelFiles.Expectation(path);
         var diags = new DiagnosticBag();
 

@@ -216,7 +216,7 @@ public class ModelLoaderTests
         Assert.True(w.IsFolder);
         Assert.Equal("frozen_weights", w.Written);
         Assert.Equal(Path.Combine(GoodModels.Folder, "frozen_weights"), w.ResolvedPath);
-        Assert.Equal([3, 4], w.Weight.Shape);
+        Assert.Equal([3, 4], w.Weight!.Shape);
         Assert.Equal(0.1f * 5, w.Weight.Data.Span[5], 6);
         Assert.Equal([3], w.Bias!.Shape);
         Assert.Equal(NpyDataType.Float64, w.Bias.StoredAs);
@@ -227,7 +227,7 @@ public class ModelLoaderTests
         Assert.True(adapter.Trainable);
         Assert.False(adapter.Weights!.IsFolder);
         Assert.Null(adapter.Weights.Bias);
-        Assert.Equal([3, 3], adapter.Weights.Weight.Shape);
+        Assert.Equal([3, 3], adapter.Weights.Weight!.Shape);
 
         Assert.Equal(
             new[] { path, "frozen_weights/features.weight.npy", "frozen_weights/features.bias.npy", "frozen_weights/adapter.npy" }
@@ -318,9 +318,10 @@ public class ModelLoaderTests
             "linear", "conv2d", "maxpool2d", "avgpool2d", "flatten", "reshape", "dropout", "add", "sub", "mul", "div", "neg",
             "exp", "log", "sqrt", "pow", "sin", "cos", "matmul", "transpose", "sum", "mean", "max", "broadcast", "squeeze",
             "unsqueeze", "relu", "leaky_relu", "sigmoid", "tanh", "silu", "softmax", "log_softmax",
+            "depthwise_conv2d", "global_avgpool", "batchnorm",
         ];
         Assert.Equal(design.Order(), LayerCatalog.Keywords.Order());
-        Assert.Equal(["conv2d", "linear"], LayerCatalog.Keywords.Where(k => LayerCatalog.Find(k)!.HasParameters).Order());
+        Assert.Equal(["batchnorm", "conv2d", "depthwise_conv2d", "linear"], LayerCatalog.Keywords.Where(k => LayerCatalog.Find(k)!.HasParameters).Order());
         Assert.Equal(["add", "div", "matmul", "mul", "sub"], LayerCatalog.Keywords.Where(k => LayerCatalog.Find(k)!.Arity == 2).Order());
     }
 

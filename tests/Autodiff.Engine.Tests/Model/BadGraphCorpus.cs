@@ -1,0 +1,29 @@
+namespace Autodiff.Engine.Tests.Model;
+
+/// <summary>
+/// The bad-graph corpus copied to a temporary folder, with the .npy weights its weight-shape
+/// models refer to generated beside it (of the wrong shapes those models announce).
+/// </summary>
+internal static class BadGraphCorpus
+{
+    private static readonly Lazy<string> Dir = new(Prepare);
+
+    public static string PathOf(string file) => Path.Combine(Dir.Value, file);
+
+    private static string Prepare()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "autodiff-bad-graph-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        foreach (var f in Directory.EnumerateFiles(ModelFiles.Folder("bad-graph")))
+            File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+
+        // batchnorm_weights_wrong_shape: statistics of three channels for a four-channel input.
+        var statistics = Path.Combine(dir, "bn_three_channels");
+        Directory.CreateDirectory(statistics);
+        foreach (var array in new[] { "gamma", "beta", "mean", "var" })
+            File.WriteAllBytes(Path.Combine(statistics, $"bn.{array}.npy"), NpyBytes.Float32([3], [1, 1, 1]));
+        // depthwise_weights_without_depth_multiplier: two filters per channel of a two-channel input.
+        File.WriteAllBytes(Path.Combine(dir, "dw_two_per_channel.npy"), NpyBytes.Float32([3, 3, 4], new float[36]));
+        return dir;
+    }
+}
