@@ -10,3 +10,9 @@ void ad_copy_f32(const float *x, float *y, uint32_t n)
     if (x == y) return;
     for (uint32_t i = 0; i < n; ++i) y[i] = x[i];
 }
+
+void ad_copy_s8(const int8_t *x, int8_t *y, uint32_t n)
+{
+    if (x == y) return;
+    for (uint32_t i = 0; i < n; ++i) y[i] = x[i];
+}

@@ -4,6 +4,7 @@ using Autodiff.Engine.CodeGen;
 using Autodiff.Engine.Diagnostics;
 using Autodiff.Engine.Lowering;
 using Autodiff.Engine.Model;
+using Autodiff.Engine.Ops;
 using Autodiff.Engine.Planning;
 using Autodiff.Engine.Report;
 
@@ -55,6 +56,17 @@ public static class ModelCompiler
         var plan = MemoryPlanner.Plan(training, options);
         var board = request.Board;
         var budget = Budget.For(board, request.RamBudget, request.RamReserve);
+        var cmsis = request.Kernels == KernelChoice.Portable ? CmsisRoots.None
+            : CmsisRoots.Find(request.CmsisDspRoot, request.CmsisNnRoot, request.CmsisCoreRoot);
+        // Kernels are chosen per family from the nodes alone, so the first plan serves; kernels that
+        // need working memory (CMSIS-NN's) get it planned in the arena by a second plan.
+        var kernelDiagnostics = new DiagnosticBag();
+        var kernels = KernelSelection.Select(plan, board, request.Kernels, kernelDiagnostics, spec.Name.Location, cmsis, request.KernelsDirectory);
+        if (plan.Steps.Any(s => s.Node.Op is IScratchUser))
+        {
+            options = kernels.WithScratch(options, board);
+            plan = MemoryPlanner.Plan(training, options);
+        }
         if (plan.ArenaBytes > budget.Bytes)
         {
             // No C, but the report is still written: it shows what would have been placed, and the budget line.
@@ -67,10 +79,7 @@ public static class ModelCompiler
                 ReportFiles = ReportWriter.Files(training, plan, board, budget, null, request.ModelPath),
             };
         }
-
-        var cmsis = request.Kernels == KernelChoice.Portable ? CmsisRoots.None
-            : CmsisRoots.Find(request.CmsisDspRoot, request.CmsisNnRoot, request.CmsisCoreRoot);
-        var kernels = KernelSelection.Select(plan, board, request.Kernels, diagnostics, spec.Name.Location, cmsis, request.KernelsDirectory);
+        diagnostics.AddRange(kernelDiagnostics.Items);
         if (diagnostics.HasErrors) return Failed(diagnostics, inputs);
 
         var reportFiles = ReportWriter.Files(training, plan, board, budget, kernels, request.ModelPath);
@@ -79,6 +88,7 @@ public static class ModelCompiler
         return new CompileResult(diagnostics.Items, files, training.Name, report, inputs, kernels.Sources)
         {
             ReportFiles = reportFiles,
+            Arena = ArenaLayout.Of(plan),
             IncludeDirectories = kernels.IncludeDirectories,
             Defines = kernels.Defines,
         };

@@ -48,6 +48,10 @@ public sealed class Interpreter<T> where T : unmanaged, IFloatingPointIeee754<T>
         return Run(feeds, n => n.Phase == NodePhase.Forward && needed.Contains(n), training: false)[output];
     }
 
+    /// <summary>Runs every forward node in inference mode and returns every tensor (calibration of int8 ranges).</summary>
+    public IReadOnlyDictionary<Tensor, T[]> Forward(IReadOnlyDictionary<Tensor, T[]> feeds) =>
+        Run(feeds, n => n.Phase == NodePhase.Forward, training: false);
+
     /// <summary>Runs forward and backward nodes (no updates) and returns every computed tensor.</summary>
     public IReadOnlyDictionary<Tensor, T[]> ForwardBackward(IReadOnlyDictionary<Tensor, T[]> feeds) =>
         Run(feeds, n => n.Phase != NodePhase.Update, training: true);

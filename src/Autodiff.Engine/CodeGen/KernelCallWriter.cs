@@ -5,10 +5,13 @@ using Autodiff.Engine.Ops;
 namespace Autodiff.Engine.CodeGen;
 
 /// <summary>The code generator's side of <see cref="IKernelCallWriter"/> for one node.</summary>
-internal sealed class KernelCallWriter(Node node, TensorAddressing addressing, CWriter writer, string stepCounter, string stepLocalPrefix = "")
+internal sealed class KernelCallWriter(Node node, TensorAddressing addressing, CWriter writer, string stepCounter, string model, string stepLocalPrefix = "")
     : IKernelCallWriter
 {
     public Node Node { get; } = node;
+    public string Scratch => addressing.Scratch(Node);
+    public long ScratchBytes => addressing.ScratchBytes(Node);
+    public string FlashData(string suffix) => addressing.FlashData(model, Node, suffix);
 
     public string In(int index) => addressing.Ptr(Node.Inputs[index]);
     public string Out => addressing.Ptr(Node.Out);

@@ -16,6 +16,9 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
     public const string Cmsis = "cmsis";
     public const string Armv7em = "armv7em";
 
+    /// <summary>The family of the int8 layers (kernels/*/int8.c), which auto puts on CMSIS-NN on DSP cores too.</summary>
+    public const string Int8Family = "int8";
+
     /// <summary>Kernels and CMSIS diagnostics.</summary>
     public const string CmsisNotFoundCode = "AD5001";
     public const string BoardWithoutDspCode = "AD5002";
@@ -36,6 +39,16 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
 
     /// <summary>The implementation chosen for <paramref name="family"/>, or null when the plan does not use it.</summary>
     public string? Of(string family) => Families.TryGetValue(family, out var choice) ? choice : null;
+
+    /// <summary>
+    /// <paramref name="options"/> with the working memory each node's chosen kernel needs on
+    /// <paramref name="board"/> (<see cref="Ops.IScratchUser"/>), for planning it in the arena.
+    /// </summary>
+    public PlanOptions WithScratch(PlanOptions options, BoardSpec board) => options with
+    {
+        ScratchBytes = node => node.Op is Ops.IScratchUser user && node.Op.KernelFamily is { } family
+            ? user.ScratchBytes(node, Of(family) ?? Portable, board) : 0,
+    };
 
     public static IReadOnlyList<string> FamiliesOf(MemoryPlan plan) =>
         plan.Steps.SelectMany(s => s.Nodes).Select(n => n.Op.KernelFamily).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToArray();
@@ -85,10 +98,12 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
 
         // CMSIS-DSP's f32 functions are written for Helium (MVE); on a DSP-only core they are scalar
         // loops no faster than the portable kernels (measured by bench/insn-count), so auto takes
-        // them only on an MVE core, and AutodiffKernels=cmsis on any core with DSP or MVE.
-        var boardCanUseCmsis = board.Toolchain != BoardToolchain.Host &&
-            (choice == KernelChoice.Cmsis ? board.HasDsp || board.HasMve : board.HasMve);
-        if (!boardCanUseCmsis)
+        // them only on an MVE core, and AutodiffKernels=cmsis on any core with DSP or MVE. CMSIS-NN's
+        // int8 kernels use the DSP extension's dual 16-bit multiply-accumulates, so auto takes those
+        // on DSP cores too.
+        bool MayUseCmsis(string family) => board.Toolchain != BoardToolchain.Host &&
+            (choice == KernelChoice.Cmsis || family == Int8Family ? board.HasDsp || board.HasMve : board.HasMve);
+        if (!families.Any(MayUseCmsis))
         {
             if (choice == KernelChoice.Cmsis)
             {
@@ -113,7 +128,7 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
         var available = new List<CmsisFamilyFile>();
         foreach (var family in rest)
         {
-            if (choice == KernelChoice.Auto && !CmsisPaysOff(plan, family)) continue;
+            if (!MayUseCmsis(family) || (choice == KernelChoice.Auto && !CmsisPaysOff(plan, family))) continue;
             var code = Path.Combine(kernelsDirectory!, Cmsis, family + ".c");
             var list = Path.Combine(kernelsDirectory!, Cmsis, family + CmsisFamilyFile.Extension);
             if (!File.Exists(code) || !File.Exists(list)) continue;
@@ -192,6 +207,8 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
     /// </summary>
     private static bool CmsisPaysOff(MemoryPlan plan, string family)
     {
+        // CMSIS-NN's int8 kernels do two multiply-accumulates per instruction (four to sixteen on Helium).
+        if (family == Int8Family) return true;
         var nodes = plan.Steps.SelectMany(s => s.Nodes).Where(n => n.Op.KernelFamily == family);
         return family == "linear"
             ? nodes.Any(n => n.Op is Ops.LinearOp && n.Out.Shape[n.Out.Shape.Rank - 1] >= CmsisMinimumOutputs)

@@ -87,6 +87,7 @@ public static class ModelEmitter
         }
 
         var addressing = new TensorAddressing(training, plan, frozenTables);
+        WriteFlashData(w, n, plan, addressing);
 
         WriteParamTable(w, n, parameters, addressing);
         WriteInit(w, n, initTables, addressing);
@@ -119,6 +120,35 @@ public static class ModelEmitter
         w.Line();
     }
 
+    /// <summary>The constant data int8 layers carry (quantised weights, requantisation, parameter blocks), in schedule order.</summary>
+    private static void WriteFlashData(CWriter w, string n, MemoryPlan plan, TensorAddressing addressing)
+    {
+        foreach (var node in plan.Steps.SelectMany(s => s.Nodes).Where(node => node.Op is IFlashData).OrderBy(node => node.Id))
+        {
+            w.Comment($"flash data of {node.Op.Describe()} -> {node.Out.Name}");
+            ((IFlashData)node.Op).EmitFlashData(new FlashDataWriter(node, w, suffix => addressing.FlashData(n, node, suffix), addressing.ScratchBytes(node)));
+            w.Line();
+        }
+    }
+
+    private sealed class FlashDataWriter(Node node, CWriter w, Func<string, string> name, long scratchBytes) : IFlashDataWriter
+    {
+        public Node Node { get; } = node;
+        public long ScratchBytes { get; } = scratchBytes;
+        public string Name(string suffix) => name(suffix);
+        public void Line(string code) => w.Line(code);
+
+        public void Table(string suffix, string ctype, IReadOnlyList<long> values, string comment)
+        {
+            w.Comment(comment);
+            w.Line($"static const {ctype} {name(suffix)}[{CText.Unsigned(Math.Max(values.Count, 1))}] = {{");
+            if (values.Count == 0) w.Line("0,");
+            for (var i = 0; i < values.Count; i += 16)
+                w.Line(string.Join(", ", values.Skip(i).Take(16).Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ",");
+            w.Line("};");
+        }
+    }
+
     private static void WriteParamTable(CWriter w, string n, Tensor[] parameters, TensorAddressing addressing)
     {
         w.Line($"const {n}_param_t {n}_params[] = {{");
@@ -149,7 +179,7 @@ public static class ModelEmitter
             .GroupBy(node => ((IElementUpdate)node.Op).StepConstantsKey).ToArray();
         var prefixOf = updateGroups.SelectMany((group, k) => group.Select(node => (node, prefix: $"optimizer{k}_")))
             .ToDictionary(p => p.node, p => p.prefix);
-        KernelCallWriter For(Node node) => new(node, addressing, w, StepCounter(n), prefixOf.GetValueOrDefault(node, ""));
+        KernelCallWriter For(Node node) => new(node, addressing, w, StepCounter(n), n, prefixOf.GetValueOrDefault(node, ""));
         w.Line($"float {n}_train_step(const float *x, const float *y)");
         w.Line("{");
         if (!training.Graph.Inputs.Any()) w.Line("(void)x;");
@@ -187,7 +217,7 @@ public static class ModelEmitter
             var node = step.Node;
             if (node.Phase != NodePhase.Forward || !needed.Contains(node)) continue;
             w.Comment(Describe(step));
-            var call = new KernelCallWriter(node, addressing, w, StepCounter(n));
+            var call = new KernelCallWriter(node, addressing, w, StepCounter(n), n);
             if (node.Op is IPredictionEmitter special) special.EmitForPrediction(call);
             else node.Op.Emit(call);
         }

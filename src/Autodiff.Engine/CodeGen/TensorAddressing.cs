@@ -27,8 +27,18 @@ internal sealed class TensorAddressing
 
     public string Ptr(Tensor t) =>
         _external.TryGetValue(t, out var e) ? e
-        : _plan.TensorBuffers.TryGetValue(t, out var b) ? Arena(b.Offset)
+        : _plan.TensorBuffers.TryGetValue(t, out var b) ? (t.ElementType == ElementType.Float32 ? Arena(b.Offset) : $"(({t.ElementType.CType()} *){Arena(b.Offset)})")
         : throw new InvalidOperationException($"tensor '{t.Name}' has no place in the plan");
+
+    /// <summary>A <c>void *</c> to the node's planned working memory, or <c>NULL</c> when it has none.</summary>
+    public string Scratch(Node node) =>
+        _plan.ScratchBuffers.TryGetValue(node, out var b) ? $"((void *){Arena(b.Offset)})" : "NULL";
+
+    /// <summary>Bytes of the node's planned working memory.</summary>
+    public long ScratchBytes(Node node) => _plan.ScratchBuffers.TryGetValue(node, out var b) ? b.Bytes : 0;
+
+    /// <summary>The file-scope C name of one item of a node's flash data (see <see cref="Ops.IFlashData"/>).</summary>
+    public string FlashData(string model, Node node, string suffix) => $"{model}_n{node.Id}_{suffix}";
 
     public static string Arena(long offset) => $"{ArenaMacro}({CText.Unsigned(offset)})";
 

@@ -99,6 +99,7 @@ public sealed class GraphBuilder
 
         var role = Phase == NodePhase.Forward ? TensorRole.Activation : TensorRole.Gradient;
         var output = AddTensor(name ?? UniqueName(op.Name), shape, role, source);
+        output.ElementType = op.OutputElementType(inputs);
         var node = new Node(Graph.NodeList.Count, op, inputs.ToArray(), output, [], Phase, source);
         output.Producer = node;
         Graph.NodeList.Add(node);

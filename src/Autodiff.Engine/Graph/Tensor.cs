@@ -41,6 +41,12 @@ public sealed class Tensor
     public TensorRole Role { get; }
     public SourceLocation? Source { get; }
 
+    /// <summary>What one element is: float32 unless an int8 op produced it.</summary>
+    public ElementType ElementType { get; internal set; } = ElementType.Float32;
+
+    /// <summary>Bytes the tensor's elements take.</summary>
+    public long Bytes => (long)Shape.Count * ElementType.Bytes();
+
     /// <summary>The node that computes this tensor; null for inputs, targets, parameters and state.</summary>
     public Node? Producer { get; internal set; }
 
@@ -49,5 +55,5 @@ public sealed class Tensor
 
     public bool IsPersistent => Role is TensorRole.Parameter or TensorRole.FrozenParameter or TensorRole.OptimizerState;
 
-    public override string ToString() => $"{Name}{Shape}";
+    public override string ToString() => ElementType == ElementType.Float32 ? $"{Name}{Shape}" : $"{Name}{Shape}:{ElementType.ToString().ToLowerInvariant()}";
 }

@@ -16,38 +16,20 @@ public static class ModelLowering
 {
     public static TrainingGraph? Lower(ModelSpec spec, DiagnosticBag diagnostics)
     {
-        var g = new GraphBuilder(spec.Batch.Value);
         try
         {
-            var inputs = new Tensor[spec.Inputs.Count];
-            for (var i = 0; i < spec.Inputs.Count; i++)
-            {
-                var input = spec.Inputs[i];
-                g.CurrentSource = input.Location;
-                var dims = input.Shape.Dims.ToArray();
-                inputs[i] = input.IsTarget ? g.Target(input.Name, dims) : g.Input(input.Name, dims);
-            }
+            // Int8 layers take their ranges from the float model run on the calibration samples.
+            var int8 = spec.Layers.Any(l => l.IsInt8) ? Int8Lowering.Calibrate(spec, diagnostics) : null;
+            var g = new GraphBuilder(spec.Batch.Value);
+            var (inputs, outputs) = LowerLayers(g, spec, diagnostics, int8);
+            Tensor Resolve(TensorRef r) => r.Source == TensorSource.Input ? inputs[r.Index] : outputs[r.Index]!;
+            Tensor AsFloat(Tensor t) => int8?.AsFloat(g, t) ?? t;
 
-            var outputs = new Tensor?[spec.Layers.Count];
-            Tensor Resolve(TensorRef r) => r.Source == TensorSource.Input ? inputs[r.Index]
-                : outputs[r.Index] ?? throw new InvalidOperationException($"layer {r.Index} used before it was lowered");
-
-            foreach (var index in spec.EvaluationOrder)
-            {
-                var layer = spec.Layers[index];
-                g.CurrentSource = layer.Location;
-                if (!LayerLowerings.ByKeyword.TryGetValue(layer.Keyword, out var lower))
-                    throw new InvalidOperationException($"no lowering for layer keyword '{layer.Keyword}'");
-                var context = new LayerContext(g, spec, layer, layer.Operands.Select(Resolve).ToArray(), diagnostics);
-                var output = lower(context);
-                if (layer.Name is { } name) g.Rename(output, name.Value);
-                outputs[index] = output;
-            }
-
-            var prediction = outputs[^1]!;
+            g.CurrentSource = spec.Output.Location;
+            var prediction = AsFloat(outputs[^1]!);
             CheckPrediction(spec, prediction);
             g.CurrentSource = spec.Loss.Location;
-            var lossInput = Resolve(spec.Loss.Input);
+            var lossInput = AsFloat(Resolve(spec.Loss.Input));
             var target = inputs[spec.Loss.TargetIndex];
             if (!lossInput.Shape.Equals(target.Shape))
                 throw new GraphBuildException(new Diagnostic(LoweringCodes.LossShape, Severity.Error,
@@ -73,6 +55,46 @@ public static class ModelLowering
             diagnostics.AddRange([e.Diagnostic]);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The inputs and every layer's output, in evaluation order. With <paramref name="int8"/>, layers
+    /// marked <c>quantize: int8</c> become int8 ops and float layers read their int8 operands dequantised.
+    /// </summary>
+    internal static (Tensor[] Inputs, Tensor?[] Outputs) LowerLayers(GraphBuilder g, ModelSpec spec, DiagnosticBag diagnostics, Int8Lowering? int8)
+    {
+        var inputs = new Tensor[spec.Inputs.Count];
+        for (var i = 0; i < spec.Inputs.Count; i++)
+        {
+            var input = spec.Inputs[i];
+            g.CurrentSource = input.Location;
+            var dims = input.Shape.Dims.ToArray();
+            inputs[i] = input.IsTarget ? g.Target(input.Name, dims) : g.Input(input.Name, dims);
+        }
+
+        var outputs = new Tensor?[spec.Layers.Count];
+        Tensor Resolve(TensorRef r) => r.Source == TensorSource.Input ? inputs[r.Index]
+            : outputs[r.Index] ?? throw new InvalidOperationException($"layer {r.Index} used before it was lowered");
+
+        foreach (var index in spec.EvaluationOrder)
+        {
+            var layer = spec.Layers[index];
+            g.CurrentSource = layer.Location;
+            if (!LayerLowerings.ByKeyword.TryGetValue(layer.Keyword, out var lower))
+                throw new InvalidOperationException($"no lowering for layer keyword '{layer.Keyword}'");
+            var operands = layer.Operands.Select(Resolve).ToArray();
+            Tensor output;
+            if (int8 is not null && layer.IsInt8)
+                output = int8.Lower(g, layer, operands);
+            else
+            {
+                if (int8 is not null) operands = operands.Select(t => int8.AsFloat(g, t)).ToArray();
+                output = lower(new LayerContext(g, spec, layer, operands, diagnostics));
+            }
+            if (layer.Name is { } name && output.Producer is not null && !operands.Contains(output)) g.Rename(output, name.Value);
+            outputs[index] = output;
+        }
+        return (inputs, outputs);
     }
 
     /// <summary>What <c>NAME_predict</c> returns must be per sample and computable from the inputs alone.</summary>

@@ -18,7 +18,11 @@ internal sealed record RawLayer(
     bool Trainable,
     WeightsSpec? Weights,
     LayerArgs Args,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    /// <summary>Where <c>quantize: int8</c> was written, when it was.</summary>
+    public SourceLocation? Int8 { get; init; }
+}
 
 /// <summary>Reads one entry of <c>layers:</c>: its form, keyword, common keys and arguments.</summary>
 internal static class LayerReader
@@ -42,6 +46,7 @@ internal static class LayerReader
         SourceLocation? inLocation = null;
         var trainable = true;
         YNode? weightsNode = null;
+        YNode? quantizeNode = null;
 
         foreach (var (key, value) in map?.Entries ?? [])
         {
@@ -61,6 +66,9 @@ internal static class LayerReader
                     break;
                 case "weights":
                     weightsNode = value;
+                    break;
+                case "quantize":
+                    quantizeNode = value;
                     break;
             }
         }
@@ -88,7 +96,36 @@ internal static class LayerReader
                 weights = WeightsReader.Read(weightsNode, name?.Value, kind, args.Bool("bias", true, diags), ctx);
         }
 
-        return new RawLayer(index, keyword, kind, name, inNames, inLocation, readsPrevious, trainable, weights, args, at);
+        var int8 = quantizeNode is null ? null : ReadQuantize(quantizeNode, kind, trainable, ctx);
+        return new RawLayer(index, keyword, kind, name, inNames, inLocation, readsPrevious, trainable, weights, args, at) { Int8 = int8 };
+    }
+
+    /// <summary>
+    /// <c>quantize: int8</c> (or <c>none</c>): only frozen layers that have int8 kernels are quantised.
+    /// Returns the value's position for int8, else null (after reporting what is wrong).
+    /// </summary>
+    private static SourceLocation? ReadQuantize(YNode value, LayerKind kind, bool trainable, ReadContext ctx)
+    {
+        var choice = value is YScalar { IsPlain: true } s ? s.Value : null;
+        if (choice == "none") return null;
+        if (choice != Quantization.Int8)
+        {
+            ctx.Diags.Error(ModelDiagnosticCodes.InvalidChoice, $"'quantize' must be int8 or none; got {value.Describe()}", value.Location);
+            return null;
+        }
+        if (!Quantization.Keywords.Contains(kind.Keyword))
+        {
+            ctx.Diags.Error(ModelDiagnosticCodes.QuantizeUnsupported,
+                $"{kind.Keyword} has no int8 kernel; 'quantize: int8' applies to {string.Join(", ", Quantization.Keywords)}", value.Location);
+            return null;
+        }
+        if (kind.HasParameters && trainable)
+        {
+            ctx.Diags.Error(ModelDiagnosticCodes.QuantizeTrainable,
+                $"'quantize: int8' needs a frozen layer: int8 weights cannot be trained; add 'trainable: false' (usually with 'weights:')", value.Location);
+            return null;
+        }
+        return value.Location;
     }
 
     private static void ReadIn(YNode value, List<Located<string>> names, ReadContext ctx)

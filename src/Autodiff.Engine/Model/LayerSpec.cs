@@ -35,6 +35,11 @@ public sealed record LayerSpec(
     LayerArgs Args,
     SourceLocation Location)
 {
+    /// <summary>Where <c>quantize: int8</c> was written; null for a float layer.</summary>
+    public SourceLocation? Int8 { get; init; }
+
+    public bool IsInt8 => Int8 is not null;
+
     /// <summary>How the layer reads in messages: its name, or "linear (layer 3)".</summary>
     public string DisplayName => Name?.Value ?? $"{Keyword} (layer {Index + 1})";
 

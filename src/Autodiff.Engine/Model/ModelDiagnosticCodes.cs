@@ -88,6 +88,12 @@ public static class ModelDiagnosticCodes
     public const string TrainableWithoutParameters = "AD1038";
     /// <summary>Two argument values contradict each other (e.g. <c>nesterov: true</c> without momentum).</summary>
     public const string ConflictingArguments = "AD1039";
+    /// <summary><c>quantize: int8</c> on a layer whose parameters train.</summary>
+    public const string QuantizeTrainable = "AD1040";
+    /// <summary><c>quantize: int8</c> on a layer keyword that has no int8 kernel.</summary>
+    public const string QuantizeUnsupported = "AD1041";
+    /// <summary>A quantised model without <c>calibration:</c>, or calibration samples that do not fit the input.</summary>
+    public const string CalibrationInvalid = "AD1042";
 
     /// <summary>A name in <c>in:</c> (of a layer or the loss) is neither an input nor a layer name.</summary>
     public const string UnknownTensor = "AD2101";
@@ -147,6 +153,9 @@ public static class ModelDiagnosticCodes
         [NpyNonFinite] = ".npy file holds NaN or infinity",
         [TrainableWithoutParameters] = "trainable: false on a layer without parameters (warning)",
         [ConflictingArguments] = "arguments contradict each other",
+        [QuantizeTrainable] = "quantize: int8 on a trainable layer",
+        [QuantizeUnsupported] = "quantize: int8 on a layer without an int8 kernel",
+        [CalibrationInvalid] = "calibration samples missing or of the wrong shape",
         [UnknownTensor] = "unknown tensor name",
         [DuplicateTensor] = "duplicate tensor name",
         [Cycle] = "layers form a cycle",

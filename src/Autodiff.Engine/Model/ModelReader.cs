@@ -11,7 +11,7 @@ namespace Autodiff.Engine.Model;
 /// </summary>
 internal static class ModelReader
 {
-    private static readonly string[] TopLevelKeys = ["autodiff", "name", "inputs", "batch", "layers", "loss", "optimizer", "init"];
+    private static readonly string[] TopLevelKeys = ["autodiff", "name", "inputs", "batch", "layers", "loss", "optimizer", "init", "calibration"];
     private static readonly string[] RequiredKeys = ["name", "inputs", "layers", "loss", "optimizer"];
 
     public static ModelSpec? Read(YNode root, ReadContext ctx)
@@ -50,6 +50,7 @@ internal static class ModelReader
         var loss = Section("loss") is { } lossNode && inputs is not null ? LossReader.Read(lossNode, inputs, ctx) : null;
         var optimizer = Section("optimizer") is { } optNode ? OptimizerReader.Read(optNode, ctx) : null;
         var init = Section("init") is { } initNode ? ReadInit(initNode, ctx) : new InitSpec(0, top.Location);
+        var calibration = CalibrationReader.Read(Section("calibration"), inputs, loss, layers, ctx);
 
         if (inputs is null || loss is null || layers.Count == 0) return null;
         var resolved = NameResolver.Resolve(inputs, layers, loss, ctx);
@@ -60,12 +61,12 @@ internal static class ModelReader
 
         inputs = inputs.Select((input, i) => input with { IsTarget = i == loss.TargetIndex }).ToList();
         var specs = layers.Select(l => new LayerSpec(
-            l.Index, l.Keyword, l.Name, resolved.Operands[l.Index], l.Trainable, l.Weights, l.Args, l.Location)).ToList();
+            l.Index, l.Keyword, l.Name, resolved.Operands[l.Index], l.Trainable, l.Weights, l.Args, l.Location) { Int8 = l.Int8 }).ToList();
         var lossSpec = new LossSpec(loss.Kind, loss.Target, loss.TargetIndex, resolved.LossInput, loss.L2, loss.Args, loss.Location);
         var referenced = new List<string> { Path.GetFullPath(ctx.File) };
         referenced.AddRange(ctx.ReferencedFiles.Where(f => !referenced.Contains(f)).Distinct());
 
-        return new ModelSpec(ctx.File, schema, name, inputs, batch, specs, resolved.Order, lossSpec, optimizer, init, referenced);
+        return new ModelSpec(ctx.File, schema, name, inputs, batch, specs, resolved.Order, lossSpec, optimizer, init, referenced) { Calibration = calibration };
     }
 
     private static Located<NuGetVersion>? ReadSchema(YMapping top, ReadContext ctx)

@@ -34,6 +34,9 @@ public sealed record ModelSpec(
     /// <summary>The schema major version this engine reads.</summary>
     public const int SupportedSchemaMajor = 1;
 
+    /// <summary>Samples of the input for finding int8 ranges; present whenever a layer is <c>quantize: int8</c>.</summary>
+    public CalibrationSpec? Calibration { get; init; }
+
     /// <summary>The model output (what <c>predict</c> writes): the last layer in <c>layers:</c>.</summary>
     public LayerSpec Output => Layers[^1];
 

@@ -27,6 +27,9 @@ public abstract class Op
     /// <summary>The output shape for these input shapes, or null with a reason.</summary>
     public abstract Shape? InferShape(IReadOnlyList<Shape> inputs, out string? error);
 
+    /// <summary>What the output's elements are; float32 except for the int8 ops and views of int8 tensors.</summary>
+    public virtual ElementType OutputElementType(IReadOnlyList<Tensor> inputs) => ElementType.Float32;
+
     /// <summary>Computes the output from the inputs (update ops instead overwrite their updated inputs).</summary>
     public abstract void Evaluate<T>(EvalArgs<T> args) where T : unmanaged, IFloatingPointIeee754<T>;
 
@@ -132,6 +135,15 @@ public interface IKernelCallWriter
     /// these names.
     /// </summary>
     string StepLocal(string what);
+
+    /// <summary>A <c>void *</c> expression for the node's planned working memory (<c>NULL</c> without).</summary>
+    string Scratch => "NULL";
+
+    /// <summary>Bytes at <see cref="Scratch"/>.</summary>
+    long ScratchBytes => 0;
+
+    /// <summary>The C name of an item the node's op wrote with <see cref="IFlashData"/>.</summary>
+    string FlashData(string suffix) => throw new NotSupportedException($"{Node.Op.Name} has no flash data here");
 
     /// <summary>Emits <c>function(args);</c>.</summary>
     void Call(string function, params object[] args);

@@ -34,7 +34,14 @@ public abstract class ViewOp : Op
     public override IReadOnlyList<Tensor?> Backward(BackwardContext ctx) =>
         [ctx.Builder.Apply(new ReshapeOp(ctx.Input(0).Shape), [ctx.GradOutputOrOne()], "grad." + ctx.Input(0).Name, null)];
 
-    public override void Emit(IKernelCallWriter c) => c.Call("ad_copy_f32", c.In(0), c.Out, c.Node.Out.Shape.Count);
+    /// <summary>A view of int8 data is int8 data (quantised backbones flatten their feature maps).</summary>
+    public override ElementType OutputElementType(IReadOnlyList<Tensor> inputs) => inputs[0].ElementType;
+
+    public override void Emit(IKernelCallWriter c)
+    {
+        if (c.Node.Out.ElementType == ElementType.Int8) c.Call("ad_copy_s8", c.In(0), c.Out, c.Node.Out.Shape.Count);
+        else c.Call("ad_copy_f32", c.In(0), c.Out, c.Node.Out.Shape.Count);
+    }
 }
 
 /// <summary>Gives x the full shape <see cref="Target"/> (same element count).</summary>

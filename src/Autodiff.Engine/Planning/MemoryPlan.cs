@@ -41,11 +41,12 @@ public sealed class MemoryPlan
     public const int Alignment = 8;
 
     internal MemoryPlan(IReadOnlyList<ScheduledStep> steps, IReadOnlyList<Buffer> buffers,
-        IReadOnlyDictionary<Tensor, Buffer> tensorBuffers)
+        IReadOnlyDictionary<Tensor, Buffer> tensorBuffers, IReadOnlyDictionary<Node, Buffer>? scratchBuffers = null)
     {
         Steps = steps;
         Buffers = buffers;
         TensorBuffers = tensorBuffers;
+        ScratchBuffers = scratchBuffers ?? new Dictionary<Node, Buffer>();
         ArenaBytes = buffers.Count == 0 ? 0 : buffers.Max(b => b.Offset + b.Bytes);
 
         // Bytes alive per step by one sweep over lifetime starts and ends (summing the live buffers
@@ -77,6 +78,9 @@ public sealed class MemoryPlan
 
     /// <summary>The buffer of each tensor kept in the arena (not inputs, targets or frozen parameters).</summary>
     public IReadOnlyDictionary<Tensor, Buffer> TensorBuffers { get; }
+
+    /// <summary>The working memory of each node whose kernel needs some, alive only at that node's step.</summary>
+    public IReadOnlyDictionary<Node, Buffer> ScratchBuffers { get; }
 
     /// <summary>Bytes of the static arena.</summary>
     public long ArenaBytes { get; }

@@ -25,21 +25,25 @@ public static class MemoryPlanner
 
         var buffers = new List<Buffer>();
         var tensorBuffers = new Dictionary<Tensor, Buffer>();
-        Buffer NewBuffer(long floats, int first, int lastStep, MemoryCategory category, string label)
+        var scratchBuffers = new Dictionary<Node, Buffer>();
+        Buffer NewBuffer(long bytes, int first, int lastStep, MemoryCategory category, string label)
         {
-            var b = new Buffer(buffers.Count, AlignUp(floats * sizeof(float)), first, lastStep, category, label);
+            var b = new Buffer(buffers.Count, AlignUp(bytes), first, lastStep, category, label);
             buffers.Add(b);
             return b;
         }
 
         foreach (var t in training.Graph.Tensors.Where(t => t.Role is TensorRole.Parameter or TensorRole.OptimizerState))
-            tensorBuffers[t] = NewBuffer(t.Shape.Count, 0, last, t.Role == TensorRole.Parameter ? MemoryCategory.Parameters : MemoryCategory.OptimizerState, t.Name);
+            tensorBuffers[t] = NewBuffer(t.Bytes, 0, last, t.Role == TensorRole.Parameter ? MemoryCategory.Parameters : MemoryCategory.OptimizerState, t.Name);
 
         for (var s = 0; s < steps.Count; s++)
         {
             var step = steps[s];
             var node = step.Node;
             var output = node.Output;
+            // A kernel's working memory lives only while that step runs.
+            if (options.ScratchBytes?.Invoke(node) is > 0 and var scratch)
+                scratchBuffers[node] = NewBuffer(scratch, s, s, MemoryCategory.Scratch, $"scratch of {output?.Name ?? node.Op.Name}");
             // A fused gradient is formed in registers and applied at once: it takes no memory.
             if (step.IsFused || output is null) continue;
 
@@ -47,7 +51,7 @@ public static class MemoryPlanner
             var donor = options.InPlace && node.Op.CanRunInPlace && node.Inputs.Count > 0 ? node.Inputs[0] : null;
             if (donor is not null && tensorBuffers.TryGetValue(donor, out var shared)
                 && !donor.IsPersistent && donor != training.Loss
-                && donor.Shape.Count == output.Shape.Count && shared.LastStep == s)
+                && donor.Bytes == output.Bytes && shared.LastStep == s)
             {
                 shared.LastStep = Math.Max(shared.LastStep, end);
                 tensorBuffers[output] = shared;
@@ -57,11 +61,11 @@ public static class MemoryPlanner
             var category = output.Role == TensorRole.Activation ? MemoryCategory.Activations
                 : gradientsOfParameters.Contains(output) ? MemoryCategory.Gradients
                 : MemoryCategory.Scratch;
-            tensorBuffers[output] = NewBuffer(output.Shape.Count, s, end, category, output.Name);
+            tensorBuffers[output] = NewBuffer(output.Bytes, s, end, category, output.Name);
         }
 
         Place(buffers);
-        return new MemoryPlan(steps, buffers, tensorBuffers);
+        return new MemoryPlan(steps, buffers, tensorBuffers, scratchBuffers);
     }
 
     /// <summary>

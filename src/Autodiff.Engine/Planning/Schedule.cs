@@ -20,6 +20,13 @@ public sealed record ScheduledStep(Node Node, Node? FusedUpdate = null)
 public sealed record PlanOptions(bool FuseUpdates = true, bool InPlace = true)
 {
     public static PlanOptions Default { get; } = new();
+
+    /// <summary>
+    /// Working memory a node's kernel needs while it runs (CMSIS-NN's im2col and sum buffers), in
+    /// bytes; known only once kernels are chosen, so the compiler plans a second time with it.
+    /// Null or 0: none.
+    /// </summary>
+    public Func<Node, long>? ScratchBytes { get; init; }
 }
 
 /// <summary>

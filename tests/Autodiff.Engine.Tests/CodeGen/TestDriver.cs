@@ -20,10 +20,10 @@ public static class TestDriver
     /// <summary>
     /// The driver's source. <paramref name="benchMarkers"/>: every step after the first runs between calls of
     /// <c>ad_bench_start</c> and <c>ad_bench_stop</c>, where the instruction counter looks; <paramref name="predict"/>:
-    /// a prediction on the first input batch is printed last.
+    /// a prediction on the first input batch is printed; <paramref name="epilogue"/>: statements run last.
     /// </summary>
     public static string Source(TrainingGraph training, IReadOnlyList<float[]> inputs, IReadOnlyList<float[]> targets,
-        bool benchMarkers = false, bool predict = false)
+        bool benchMarkers = false, bool predict = false, IReadOnlyList<string>? epilogue = null)
     {
         var n = training.Name;
         var sb = new StringBuilder();
@@ -65,6 +65,7 @@ public static class TestDriver
             sb.AppendLine($"    for (uint32_t k = 0; k < {n}_BATCH * {n}_OUTPUT_SIZE; ++k) printf(\" %.9g\", (double)out[k]);");
             sb.AppendLine("    printf(\"\\n\");");
         }
+        foreach (var line in epilogue ?? []) sb.AppendLine("    " + line);
         sb.AppendLine("    return 0;");
         sb.AppendLine("}");
         return sb.ToString();

@@ -9,7 +9,14 @@ using Autodiff.Engine.Tests.CodeGen;
 namespace Autodiff.Engine.Tests.Kernels;
 
 /// <summary>What a firmware printed, and the instructions counted between the bench markers (null without the counter).</summary>
-public sealed record FirmwareRun(float[] Losses, Dictionary<string, float[]> Parameters, long? Instructions, int Windows, KernelSelection Kernels);
+public sealed record FirmwareRun(float[] Losses, Dictionary<string, float[]> Parameters, long? Instructions, int Windows, KernelSelection Kernels)
+{
+    /// <summary>What NAME_predict gave for the first input batch, when asked for.</summary>
+    public float[] Prediction { get; init; } = [];
+
+    /// <summary>Lines the driver printed that it does not know itself (from an epilogue), split into words.</summary>
+    public IReadOnlyList<string[]> OtherLines { get; init; } = [];
+}
 
 /// <summary>
 /// Builds a test firmware for a QEMU board (stm32f4) with arm-none-eabi-gcc from the generated C, a
@@ -55,13 +62,17 @@ public static class ArmFirmware
     /// markers and the counter script measures it.
     /// </summary>
     public static FirmwareRun Run(TrainingGraph training, MemoryPlan plan, BoardSpec board, KernelChoice choice,
-        IReadOnlyList<float[]> inputs, IReadOnlyList<float[]> targets, bool count = false, string optimization = "-O2")
+        IReadOnlyList<float[]> inputs, IReadOnlyList<float[]> targets, bool count = false, string optimization = "-O2", bool predict = false,
+        IReadOnlyList<string>? epilogue = null)
     {
         var bag = new DiagnosticBag();
         var kernels = KernelSelection.Select(plan, board, choice, bag, null, choice == KernelChoice.Portable ? CmsisRoots.None : Cmsis, KernelsDirectory);
         if (bag.HasErrors) throw new InvalidOperationException(string.Join("\n", bag.Items));
+        // CMSIS-NN's kernels get their working memory planned in the arena, as the compiler does.
+        if (plan.Steps.Any(s => s.Node.Op is global::Autodiff.Engine.Ops.IScratchUser))
+            plan = MemoryPlanner.Plan(training, kernels.WithScratch(PlanOptions.Default, board));
 
-        var driver = TestDriver.Source(training, inputs, targets, benchMarkers: true);
+        var driver = TestDriver.Source(training, inputs, targets, benchMarkers: true, predict: predict, epilogue: epilogue);
         return TestDriver.InTemporaryFolder("autodiff-arm-", training, plan, driver, dir =>
         {
             var arch = board.ArchitectureFlags.Concat(board.CFlags).ToArray();
@@ -113,7 +124,7 @@ public static class ArmFirmware
             if (kv[0] == "instructions") instructions = long.Parse(kv[1], CultureInfo.InvariantCulture);
             if (kv[0] == "windows") windows = int.Parse(kv[1], CultureInfo.InvariantCulture);
         }
-        return new FirmwareRun(printed.Losses, printed.Parameters, instructions, windows, kernels);
+        return new FirmwareRun(printed.Losses, printed.Parameters, instructions, windows, kernels) { Prediction = printed.Prediction, OtherLines = printed.OtherLines };
     }
 
     /// <summary>Runs a kernel test script (bash) of the repository, returning its exit code and what it printed.</summary>

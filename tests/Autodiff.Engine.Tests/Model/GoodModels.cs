@@ -27,6 +27,12 @@ internal static class GoodModels
         File.WriteAllBytes(Path.Combine(weights, "adapter.npy"),
             NpyBytes.Float32([3, 3], [1, 0, 0, 0, 1, 0, 0, 0, 1], version: 2));
         BackboneWeights.Write(Path.Combine(dir, "frozen_backbone"));
+        // Calibration samples of the int8 models' inputs: uniform in [-1, 1], as the tests' data.
+        var rng = new Random(7);
+        File.WriteAllBytes(Path.Combine(dir, "int8_cnn.calibration.npy"),
+            NpyBytes.Float32([64, 10, 10, 2], Enumerable.Range(0, 64 * 200).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()));
+        File.WriteAllBytes(Path.Combine(dir, "int8_mlp.calibration.npy"),
+            NpyBytes.Float32([50, 12], Enumerable.Range(0, 50 * 12).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()));
         return dir;
     }
 }
