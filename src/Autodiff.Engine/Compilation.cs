@@ -91,6 +91,12 @@ public sealed record CompileResult(
     public IReadOnlyList<GeneratedFile> ReportFiles { get; init; } = [];
 
     /// <summary>
+    /// The arena's buffers as planned, on success; the SDK keeps it to draw the firmware-wide memory map
+    /// (every model's arena at its linked address) without planning the model again.
+    /// </summary>
+    public Planning.ArenaLayout? Arena { get; init; }
+
+    /// <summary>
     /// Include folders the kernel sources need beyond the kernels' own (CMSIS-NN <c>Include</c>, CMSIS-DSP
     /// <c>Include</c> and <c>PrivateInclude</c>, CMSIS Core include), absolute; empty with portable kernels.
     /// Best passed as <c>-isystem</c> so warnings in CMSIS headers do not fail strict builds.

@@ -26,6 +26,9 @@ public sealed class AutodiffFirmwareReport : AutodiffTask
     /// <summary>True on the host, where the totals are not the board's memory and are left out.</summary>
     public bool IsHost { get; set; }
 
+    /// <summary>The firmware report (several models on an Arm board), named on the line after the firmware line as each model's report is after its lines; empty when there is none.</summary>
+    public string? FirmwareReportFile { get; set; }
+
     /// <summary>The line that was printed.</summary>
     [Output] public string ReportLine { get; private set; } = "";
 
@@ -63,6 +66,7 @@ public sealed class AutodiffFirmwareReport : AutodiffTask
         var ram = !IsHost && RamBytes > 0 ? $" / {ByteFormat.KiB(RamBytes)} RAM" : "";
         ReportLine = $"Firmware: .text {ByteFormat.KiB(sizes.Text)}{flash} · .data+.bss {ByteFormat.KiB(sizes.Ram)}{ram}";
         LogReport(ReportLine);
+        if (!string.IsNullOrEmpty(FirmwareReportFile)) LogReport($"  report: {FirmwareReportFile}");
         return true;
     }
 }

@@ -150,6 +150,7 @@ public sealed class AutodiffGenerate : AutodiffTask
                 InputsHash = GenerationInputs.Compute(modelHash,
                     inputFiles.Where(f => !string.Equals(f, modelPath, StringComparison.Ordinal)),
                     model.GetMetadata("SettingsFile"), KernelsDirectory),
+                Arena = result.Arena,
             };
             AtomicFile.Write(manifestFile, manifest.ToJson());
         }

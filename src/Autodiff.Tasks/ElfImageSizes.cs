@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Autodiff.Tasks;
 
 /// <summary>
@@ -13,9 +11,8 @@ namespace Autodiff.Tasks;
 /// </summary>
 internal sealed record ElfImageSizes(long Text, long Data, long Bss)
 {
-    private const uint SectionNoBits = 8;
-    private const ulong FlagWrite = 0x1;
-    private const ulong FlagAlloc = 0x2;
+    /// <summary>The Cortex-M linker script's room kept free for the stack: not data the firmware defines.</summary>
+    public const string StackReserveSection = ".stack_reserve";
 
     /// <summary>Bytes the image occupies in flash: code, constants and initial values of .data.</summary>
     public long Flash => Text + Data;
@@ -35,60 +32,24 @@ internal sealed record ElfImageSizes(long Text, long Data, long Bss)
     /// <param name="ram">The board's RAM; null counts every allocated writable section.</param>
     /// <param name="flash">The board's flash; null counts every allocated read-only section.</param>
     /// <exception cref="InvalidDataException">The file is not ELF.</exception>
-    public static ElfImageSizes Read(string path, Region? ram = null, Region? flash = null)
+    public static ElfImageSizes Read(string path, Region? ram = null, Region? flash = null) => Of(ElfFile.Read(path), ram, flash);
+
+    /// <summary>The sizes of an image already read.</summary>
+    public static ElfImageSizes Of(ElfFile image, Region? ram = null, Region? flash = null)
     {
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 52 || bytes[0] != 0x7f || bytes[1] != 'E' || bytes[2] != 'L' || bytes[3] != 'F')
-            throw new InvalidDataException($"'{path}' is not an ELF file");
-        var is64 = bytes[4] == 2;
-        var little = bytes[5] == 1;
-
-        ulong U(int offset, int size) => size switch
-        {
-            2 => little ? BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(offset)) : BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(offset)),
-            4 => little ? BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(offset)) : BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(offset)),
-            _ => little ? BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(offset)) : BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(offset)),
-        };
-
-        var word = is64 ? 8 : 4;
-        var sectionTable = (long)U(is64 ? 0x28 : 0x20, word);
-        var entrySize = (int)U(is64 ? 0x3A : 0x2E, 2);
-        var count = (int)U(is64 ? 0x3C : 0x30, 2);
-        if (sectionTable <= 0 || sectionTable + (long)entrySize * count > bytes.Length)
-            throw new InvalidDataException($"'{path}' has a truncated section table");
-
-        var namesIndex = (int)U(is64 ? 0x3E : 0x32, 2);
-        var namesOffset = namesIndex < count
-            ? (long)U((int)(sectionTable + (long)namesIndex * entrySize) + (is64 ? 0x18 : 0x10), word)
-            : -1;
-
-        string NameAt(int entry)
-        {
-            if (namesOffset < 0) return "";
-            var start = namesOffset + (long)U(entry, 4);
-            var end = start;
-            while (end < bytes.Length && bytes[end] != 0) end++;
-            return start < bytes.Length ? System.Text.Encoding.ASCII.GetString(bytes, (int)start, (int)(end - start)) : "";
-        }
-
         long text = 0, data = 0, bss = 0;
-        for (var i = 0; i < count; i++)
+        foreach (var section in image.Sections)
         {
-            var entry = (int)(sectionTable + (long)i * entrySize);
-            if (NameAt(entry) == ".stack_reserve") continue;
-            var type = (uint)U(entry + 4, 4);
-            var flags = U(entry + 8, word);
-            var address = U(entry + (is64 ? 0x10 : 0x0C), word);
-            var size = (long)U(entry + (is64 ? 0x20 : 0x14), word);
-            if ((flags & FlagAlloc) == 0) continue;
+            if (section.Name == StackReserveSection || !section.IsAllocated) continue;
             // Placed by address where the region is known: a writable section in flash (.init_array)
             // is flash, a section in neither region (CCM) is not counted.
-            var writable = (flags & FlagWrite) != 0 || type == SectionNoBits;
-            var inRam = ram?.Contains(address) ?? writable;
-            var inFlash = !inRam && type != SectionNoBits && (flash?.Contains(address) ?? !writable);
-            if (inRam && type == SectionNoBits) bss += size;
-            else if (inRam) data += size;
-            else if (inFlash) text += size;
+            var noBits = section.Type == ElfSection.TypeNoBits;
+            var writable = (section.Flags & ElfSection.FlagWrite) != 0 || noBits;
+            var inRam = ram?.Contains(section.Address) ?? writable;
+            var inFlash = !inRam && !noBits && (flash?.Contains(section.Address) ?? !writable);
+            if (inRam && noBits) bss += section.Size;
+            else if (inRam) data += section.Size;
+            else if (inFlash) text += section.Size;
         }
         return new ElfImageSizes(text, data, bss);
     }

@@ -31,6 +31,9 @@ internal sealed record ModelManifest(
     /// </summary>
     public string InputsHash { get; init; } = "";
 
+    /// <summary>The arena's planned buffers, for the firmware report drawn after linking; null in a manifest from before it was kept.</summary>
+    public Autodiff.Engine.Planning.ArenaLayout? Arena { get; init; }
+
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 
     /// <summary>Reads a manifest; null when it is missing or unreadable (the model is then regenerated).</summary>

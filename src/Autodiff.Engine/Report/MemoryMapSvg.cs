@@ -25,6 +25,12 @@ internal static class MemoryMapSvg
 
     public static string CssClass(MemoryCategory c) => "cat-" + c.ToString().ToLowerInvariant();
 
+    public static string CategoryName(MemoryCategory c) => Categories.Single(k => k.Category == c).Name;
+
+    /// <summary>The category colours as CSS rules (fill for the SVG, background for legend swatches), from <see cref="Categories"/> alone.</summary>
+    public static string CategoryCss { get; } =
+        string.Concat(Categories.Select(c => $".{CssClass(c.Category)} {{ fill: {c.Colour}; background: {c.Colour}; }}\n"));
+
     /// <summary>
     /// The budget is drawn when it is near the plan (over budget, or within a factor of two);
     /// a budget many times the arena (a host's gigabytes) would squash the picture to a line.
@@ -66,7 +72,7 @@ internal static class MemoryMapSvg
             var w = (b.LastStep - b.FirstStep + 1) * stepWidth;
             var y = Y(b.Offset + b.Bytes);
             var h = Math.Max(Y(b.Offset) - y, 0.5);
-            var name = Categories.Single(c => c.Category == b.Category).Name;
+            var name = CategoryName(b.Category);
             sb.Append(
                 $"<rect class=\"buffer {CssClass(b.Category)}\" x=\"{N(x)}\" y=\"{N(y)}\" width=\"{N(w)}\" height=\"{N(h)}\" " +
                 $"data-buffer=\"{b.Id}\" data-offset=\"{b.Offset}\" data-bytes=\"{b.Bytes}\" data-first=\"{b.FirstStep}\" data-last=\"{b.LastStep}\" " +

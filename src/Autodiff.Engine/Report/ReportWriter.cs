@@ -48,7 +48,7 @@ public static class ReportWriter
         var nodes = training.Graph.Nodes;
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
-        sb.Append($"<title>Autodiff report: {name}</title>\n<style>\n{Css}</style>\n</head>\n<body>\n");
+        sb.Append($"<title>Autodiff report: {name}</title>\n<style>\n{Css}{MemoryMapSvg.CategoryCss}</style>\n</head>\n<body>\n");
         sb.Append($"<h1>Autodiff report: {name}</h1>\n");
         sb.Append($"<p class=\"summary\">Model file <code>{Escape(modelFile)}</code> · board <b>{Escape(board.Name)}</b> ({board.RamBytes:N0} B RAM) · " +
                   $"budget {budget.Bytes:N0} B · arena <b>{plan.ArenaBytes:N0} B</b> · lower bound {plan.LowerBoundBytes:N0} B (peak at step {plan.PeakStep}) · " +
@@ -95,7 +95,8 @@ public static class ReportWriter
         return sb.ToString();
     }
 
-    private const string Css = """
+    /// <summary>The page's style; the firmware report shares it. Category colours come from <see cref="MemoryMapSvg.CategoryCss"/>.</summary>
+    internal const string Css = """
         body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px; color: #222; background: #fff; }
         h1 { font-size: 22px; margin: 0 0 8px 0; } h2 { font-size: 18px; margin-top: 28px; border-bottom: 1px solid #ddd; }
         .summary { font-size: 14px; } .over { background: #fde2e2; border: 1px solid #e15759; padding: 8px; font-weight: bold; }
@@ -103,8 +104,6 @@ public static class ReportWriter
         .legend { font-size: 13px; } .swatch { display: inline-block; width: 14px; height: 14px; margin: 0 4px 0 10px; vertical-align: middle; border: 1px solid #888; }
         .key-line { display: inline-block; width: 22px; height: 0; margin: 0 4px 3px 10px; vertical-align: middle; border-top: 2px dashed #000; }
         .peak-key { border-top-color: #d62728; } .bound-key { border-top-color: #111; } .arena-key { border-top-color: #777; } .budget-key { border-top-color: #e15759; border-top-style: solid; }
-        .cat-parameters { fill: #4e79a7; background: #4e79a7; } .cat-optimizerstate { fill: #b07aa1; background: #b07aa1; }
-        .cat-activations { fill: #59a14f; background: #59a14f; } .cat-gradients { fill: #e15759; background: #e15759; } .cat-scratch { fill: #f28e2b; background: #f28e2b; }
         rect.buffer { stroke: #fff; stroke-width: 0.5; fill-opacity: 0.85; } rect.buffer:hover { fill-opacity: 1; stroke: #000; }
         rect.plot { fill: #fafafa; stroke: #999; }
         .tick { font-size: 10px; fill: #555; } .axis { font-size: 12px; fill: #333; } .mark { font-size: 11px; fill: #111; }
