@@ -6,7 +6,8 @@
  * [units,in] (CMSIS-NN's transposed matrix rows).
  *
  *   ad_conv2d_s8            arm_convolve_wrapper_s8 (per-channel quantisation; it picks the 1x1,
- *                           1xN or im2col kernel)
+ *                           1xN or im2col kernel), arm_convolve_s8 directly for the 1xN
+ *                           geometries CMSIS-NN's Helium 1xN kernel gets wrong (see below)
  *   ad_depthwise_conv2d_s8  arm_depthwise_conv_wrapper_s8 (3x3, "opt" or generic kernel; on
  *                           Helium a depthwise conv of one input channel becomes a conv)
  *   ad_linear_s8            arm_fully_connected_per_channel_s8; on Helium its kernel sums
@@ -22,14 +23,18 @@
  * when p->scratch_bytes (and a non-NULL scratch) covers it, handing CMSIS-NN NULL when it needs
  * nothing; otherwise, and when CMSIS-NN returns an error status, it runs the shared C, which
  * uses no scratch. So a scratch size planned too small costs speed, never memory; the engine
- * plans exactly get_buffer_size (CmsisNnScratch), and test/test_int8.c checks that CMSIS-NN then
- * runs (it writes its scratch) and matches the shared C.
+ * plans exactly these numbers (CmsisNnScratch), and test/test_int8.c checks that CMSIS-NN then
+ * always runs (ad_int8_fallbacks stays 0), stays inside that size and matches the shared C.
  */
 #include "autodiff_kernels.h"
 
 #include "arm_nnfunctions.h"
 
 #include "../portable/internal/int8_common.h"
+
+/* Calls that ran the shared C instead of CMSIS-NN (scratch planned short, or an error status).
+ * Zero in a correctly planned firmware: test/test_int8.c reads it, and so can a debugger. */
+uint32_t ad_int8_fallbacks;
 
 /* The CMSIS-NN context for a call needing `needed` bytes, or 0 when the plan gave too few. */
 static int ad_cmsis_context(void *scratch, uint32_t scratch_bytes, int32_t needed, cmsis_nn_context *ctx)
@@ -50,6 +55,29 @@ static cmsis_nn_per_channel_quant_params ad_cmsis_quant(const int32_t *multiplie
     return q;
 }
 
+/* Whether arm_convolve_wrapper_s8 would run CMSIS-NN's Helium 1xN kernel (arm_convolve_1_x_n_s8:
+ * one input row, a one-row kernel, whole words per stride step, not the 1x1 case) on a geometry
+ * it gets wrong. That kernel builds the im2col rows of the edges for TF "same" padding of at most
+ * one column per side: with more total padding than 2, a left pad other than total/2, or a last
+ * window that stops short of the input's end (valid padding with columns left over, total < 0),
+ * it pads real columns or reads past the input (found by test/test_int8.c; CMSIS-NN of
+ * November 2024). Such convolutions run arm_convolve_s8, the kernel the wrapper picks for every
+ * other geometry, with its own buffer size (what CmsisNnScratch plans for them). On DSP cores the
+ * 1xN kernel is arm_convolve_s8 already. */
+static int ad_cmsis_1xn_wrong(int32_t in_h, int32_t in_w, int32_t in_c, int32_t out_w, int32_t k_h, int32_t k_w,
+                              int32_t stride_w, int32_t pad_top, int32_t pad_left)
+{
+#if defined(ARM_MATH_MVEI)
+    const int32_t total = (out_w - 1) * stride_w + k_w - in_w;
+    const int one_by_one = pad_top == 0 && pad_left == 0 && k_h == 1 && k_w == 1;
+    const int one_by_n = in_h == 1 && k_h == 1 && (stride_w * in_c) % 4 == 0;
+    return !one_by_one && one_by_n && !(total >= 0 && total <= 2 && pad_left == total / 2);
+#else
+    (void)in_h; (void)in_w; (void)in_c; (void)out_w; (void)k_h; (void)k_w; (void)stride_w; (void)pad_top; (void)pad_left;
+    return 0;
+#endif
+}
+
 void ad_conv2d_s8(const ad_conv_s8_t *p, const int8_t *x, int8_t *y, void *scratch)
 {
     const cmsis_nn_conv_params conv = { p->input_offset, p->output_offset, { p->stride_w, p->stride_h },
@@ -60,9 +88,15 @@ void ad_conv2d_s8(const ad_conv_s8_t *p, const int8_t *x, int8_t *y, void *scrat
     const cmsis_nn_dims bias = { 1, 1, 1, p->out_c };
     const cmsis_nn_dims output = { p->batch, p->out_h, p->out_w, p->out_c };
     cmsis_nn_context ctx;
-    if (ad_cmsis_context(scratch, p->scratch_bytes, arm_convolve_wrapper_s8_get_buffer_size(&conv, &input, &filter, &output), &ctx) &&
-        arm_convolve_wrapper_s8(&ctx, &conv, &quant, &input, x, &filter, p->weight, &bias, p->bias, &output, y) == ARM_CMSIS_NN_SUCCESS)
+    if (ad_cmsis_1xn_wrong(p->in_h, p->in_w, p->in_c, p->out_w, p->k_h, p->k_w, p->stride_w, p->pad_top, p->pad_left)) {
+        if (ad_cmsis_context(scratch, p->scratch_bytes, arm_convolve_s8_get_buffer_size(&input, &filter), &ctx) &&
+            arm_convolve_s8(&ctx, &conv, &quant, &input, x, &filter, p->weight, &bias, p->bias, NULL, &output, y) == ARM_CMSIS_NN_SUCCESS)
+            return;
+    } else if (ad_cmsis_context(scratch, p->scratch_bytes, arm_convolve_wrapper_s8_get_buffer_size(&conv, &input, &filter, &output), &ctx) &&
+               arm_convolve_wrapper_s8(&ctx, &conv, &quant, &input, x, &filter, p->weight, &bias, p->bias, &output, y) == ARM_CMSIS_NN_SUCCESS) {
         return;
+    }
+    ++ad_int8_fallbacks;
     ad_s8_conv_loops(p, x, y, 0);
 }
 
@@ -76,9 +110,18 @@ void ad_depthwise_conv2d_s8(const ad_conv_s8_t *p, const int8_t *x, int8_t *y, v
     const cmsis_nn_dims bias = { 1, 1, 1, p->out_c };
     const cmsis_nn_dims output = { p->batch, p->out_h, p->out_w, p->out_c };
     cmsis_nn_context ctx;
-    if (ad_cmsis_context(scratch, p->scratch_bytes, arm_depthwise_conv_wrapper_s8_get_buffer_size(&conv, &input, &filter, &output), &ctx) &&
-        arm_depthwise_conv_wrapper_s8(&ctx, &conv, &quant, &input, x, &filter, p->weight, &bias, p->bias, &output, y) == ARM_CMSIS_NN_SUCCESS)
+    /* On Helium the wrapper runs a depthwise conv of one input channel as a conv, which may be a
+     * 1xN one it gets wrong (see above); the generic depthwise kernel needs no buffer. */
+    if (p->in_c == 1 && p->out_c > 1 &&
+        ad_cmsis_1xn_wrong(p->in_h, p->in_w, 1, p->out_w, p->k_h, p->k_w, p->stride_w, p->pad_top, p->pad_left)) {
+        if (ad_cmsis_context(scratch, p->scratch_bytes, 0, &ctx) &&
+            arm_depthwise_conv_s8(&ctx, &conv, &quant, &input, x, &filter, p->weight, &bias, p->bias, &output, y) == ARM_CMSIS_NN_SUCCESS)
+            return;
+    } else if (ad_cmsis_context(scratch, p->scratch_bytes, arm_depthwise_conv_wrapper_s8_get_buffer_size(&conv, &input, &filter, &output), &ctx) &&
+               arm_depthwise_conv_wrapper_s8(&ctx, &conv, &quant, &input, x, &filter, p->weight, &bias, p->bias, &output, y) == ARM_CMSIS_NN_SUCCESS) {
         return;
+    }
+    ++ad_int8_fallbacks;
     ad_s8_conv_loops(p, x, y, 1);
 }
 
@@ -99,6 +142,7 @@ void ad_linear_s8(const ad_linear_s8_t *p, const int8_t *x, int8_t *y, void *scr
         if (arm_fully_connected_per_channel_s8(&ctx, &fc, &quant, &input, x, &filter, p->weight, &bias, p->bias, &output, y) == ARM_CMSIS_NN_SUCCESS)
             return;
     }
+    ++ad_int8_fallbacks;
     ad_s8_linear_loops(p, x, y);
 }
 
@@ -120,13 +164,16 @@ static int ad_cmsis_pool(ad_cmsis_pool_s8 pool, int32_t needed, const ad_pool_s8
 void ad_maxpool2d_s8(const ad_pool_s8_t *p, const int8_t *x, int8_t *y, void *scratch)
 {
     /* arm_max_pool_s8 takes no scratch (CMSIS-NN has no get_buffer_size for it). */
-    if (!ad_cmsis_pool(arm_max_pool_s8, 0, p, x, y, scratch)) ad_s8_pool_loops(p, x, y, 0);
+    if (ad_cmsis_pool(arm_max_pool_s8, 0, p, x, y, scratch)) return;
+    ++ad_int8_fallbacks;
+    ad_s8_pool_loops(p, x, y, 0);
 }
 
 void ad_avgpool2d_s8(const ad_pool_s8_t *p, const int8_t *x, int8_t *y, void *scratch)
 {
-    if (!ad_cmsis_pool(arm_avgpool_s8, arm_avgpool_s8_get_buffer_size(p->out_w, p->channels), p, x, y, scratch))
-        ad_s8_pool_loops(p, x, y, 1);
+    if (ad_cmsis_pool(arm_avgpool_s8, arm_avgpool_s8_get_buffer_size(p->out_w, p->channels), p, x, y, scratch)) return;
+    ++ad_int8_fallbacks;
+    ad_s8_pool_loops(p, x, y, 1);
 }
 
 void ad_quantize_s8(const float *x, int8_t *y, uint32_t n, float inv_scale, int32_t zero_point)

@@ -327,11 +327,11 @@ void ad_relu_backward_f32(const float *dy, const float *y, float *dx, uint32_t n
  * CMSIS_NN_USE_SINGLE_ROUNDING; multiplier in [2^30, 2^31), shift in [-31, 30]). Weights have zero
  * point 0 (symmetric). Results are exact integers: every implementation gives the same bytes.
  *
- * `scratch` is a buffer of p->scratch_bytes bytes (any alignment of 4) that the engine plans for
- * the implementation it links: CMSIS-NN's <function>_get_buffer_size for the call (see
- * CmsisNnScratch in the engine), 0 and NULL for the portable kernels, which never use it. A
- * CMSIS implementation given less than it needs runs the portable code instead of CMSIS-NN, so
- * a wrong plan costs speed, never memory. Outputs never alias inputs. */
+ * `scratch` is a 4-byte aligned buffer of p->scratch_bytes bytes that the engine plans for the
+ * implementation it links: what CMSIS-NN's <function>_get_buffer_size says for the call
+ * (CmsisNnScratch in the engine gives the bytes), 0 and NULL for the portable kernels, which never
+ * use it. A CMSIS implementation given less than it needs runs the portable code instead of
+ * CMSIS-NN, so a wrong plan costs speed, never memory. Outputs never alias inputs. */
 
 /* Requantisation as TFLite/CMSIS-NN: per output channel, multiplier (Q31) and shift (>0 left). */
 typedef struct {
@@ -352,13 +352,15 @@ typedef struct {
  * y [B,out_h,out_w,out_c]. Output (oh,ow) reads input rows oh*stride_h + kh - pad_top and columns
  * ow*stride_w + kw - pad_left; taps outside the input contribute nothing (they read the zero
  * point). Scratch: CMSIS-NN's arm_convolve_wrapper_s8_get_buffer_size (im2col columns; 0 for 1x1
- * kernels without padding). */
+ * kernels without padding), arm_convolve_s8_get_buffer_size for the one-row convolutions whose
+ * Helium 1xN kernel the cmsis implementation avoids (CmsisNnScratch.OneByNMveIsWrong). */
 void ad_conv2d_s8(const ad_conv_s8_t *p, const int8_t *x, int8_t *y, void *scratch);
 
 /* Depthwise convolution: output channel o = c*ch_mult + m reads input channel c only.
  * x [B,in_h,in_w,in_c], weight [k_h,k_w,out_c] (out_c = in_c*ch_mult), y [B,out_h,out_w,out_c];
  * geometry as ad_conv2d_s8. Scratch: CMSIS-NN's arm_depthwise_conv_wrapper_s8_get_buffer_size
- * (0 on DSP cores for batch > 1, ch_mult > 1 or 3x3 kernels with padding <= 1). */
+ * (0 on DSP cores for batch > 1, ch_mult > 1 or 3x3 kernels with padding <= 1; 0 on Helium for
+ * one input channel where the conv it would become is one the cmsis implementation avoids). */
 void ad_depthwise_conv2d_s8(const ad_conv_s8_t *p, const int8_t *x, int8_t *y, void *scratch);
 
 typedef struct {
@@ -394,8 +396,8 @@ void ad_maxpool2d_s8(const ad_pool_s8_t *p, const int8_t *x, int8_t *y, void *sc
 void ad_avgpool2d_s8(const ad_pool_s8_t *p, const int8_t *x, int8_t *y, void *scratch);         /* same scale/zero point in and out; average over valid taps */
 
 /* q = clamp(round_half_away(v) + zero_point, -128, 127), v = x*inv_scale computed in float and first limited to [-512, 512]
-   with comparisons (if (!(v > -512.0f)) v = -512.0f; if (v > 512.0f) v = 512.0f;) so NaN maps to -128+... deterministically; round with roundf.
-   x [n] float, y [n] int8. */
+   with comparisons (if (!(v > -512.0f)) v = -512.0f; if (v > 512.0f) v = 512.0f;), so NaN and -inf give -128 and +inf 127
+   deterministically, and the conversion to int never overflows; rounded with roundf.  x [n] float, y [n] int8. */
 void ad_quantize_s8(const float *x, int8_t *y, uint32_t n, float inv_scale, int32_t zero_point);
 /* y = (float)(x - zero_point) * scale.  x [n] int8, y [n] float. */
 void ad_dequantize_s8(const int8_t *x, float *y, uint32_t n, float scale, int32_t zero_point);

@@ -13,6 +13,8 @@ public enum CmsisNnTarget { Dsp, Mve }
 /// own functions on the host and compares them with these over hundreds of geometries.
 /// </summary>
 /// <remarks>
+/// One deliberate difference from CMSIS-NN's numbers: where its Helium 1xN convolution gives wrong results
+/// (<see cref="OneByNMveIsWrong"/>), int8.c calls another CMSIS-NN kernel and this plans that kernel's buffer.
 /// Padding is CMSIS-NN's (left, top); "same" padding puts the odd extra row or column at the bottom or right, as
 /// TensorFlow does, which is what CMSIS-NN's 1xN kernel for Helium expects. Dilation is always 1.
 /// </remarks>
@@ -33,9 +35,24 @@ public static class CmsisNnScratch
         // Arm Compiler 6 on DSP cores; the strided one none.
         if (padTop == 0 && padLeft == 0 && kH == 1 && kW == 1) return 0;
         // arm_nn_is_convolve_1_x_n: one input row, a one-row kernel, whole words per stride step.
+        if (target == CmsisNnTarget.Dsp) return Im2colDsp(inC, kH, kW); // the 1xN kernel is arm_convolve_s8 there
         if (inH == 1 && kH == 1 && strideW * inC % 4 == 0)
-            return target == CmsisNnTarget.Mve ? OneByNMve(inW, inC, outW, kW, strideW, padLeft) : Im2colDsp(inC, kH, kW);
-        return target == CmsisNnTarget.Mve ? Im2colMve(inC, kH, kW) : Im2colDsp(inC, kH, kW);
+            return OneByNMveIsWrong(inW, outW, kW, strideW, padLeft) ? Im2colMve(inC, kH, kW) : OneByNMve(inW, inC, outW, kW, strideW, padLeft);
+        return Im2colMve(inC, kH, kW);
+    }
+
+    /// <summary>
+    /// Whether CMSIS-NN's Helium 1xN kernel (<c>arm_convolve_1_x_n_s8</c>, for a one-row input and kernel) gets this row
+    /// wrong: it builds the edge rows of its im2col for TF "same" padding of at most one column per side, so more total
+    /// padding than 2, a left pad other than half of it, or a last window stopping short of the input's end (valid
+    /// padding with columns left over) give wrong sums. <c>kernels/cmsis/int8.c</c> runs <c>arm_convolve_s8</c> for these
+    /// (planned here with its buffer size, in place of the wrapper's), and for a depthwise conv of one input channel, which
+    /// the wrapper would make such a conv, the generic depthwise kernel (no buffer).
+    /// </summary>
+    public static bool OneByNMveIsWrong(int inW, int outW, int kW, int strideW, int padLeft)
+    {
+        var total = (outW - 1) * strideW + kW - inW;
+        return !(total >= 0 && total <= 2 && padLeft == total / 2);
     }
 
     /// <summary>Bytes <c>arm_depthwise_conv_wrapper_s8_get_buffer_size</c> returns for these dims on the target
@@ -57,6 +74,9 @@ public static class CmsisNnScratch
         // One input channel: the wrapper runs a conv of the weights transposed into the buffer, after the conv's own.
         if (inC == 1 && outC > OneInputChannelToConvAbove)
         {
+            var oneByOne = padTop == 0 && padLeft == 0 && kH == 1 && kW == 1;
+            if (!oneByOne && inH == 1 && kH == 1 && strideW % 4 == 0 && OneByNMveIsWrong(inW, outW, kW, strideW, padLeft))
+                return 0; // int8.c runs arm_depthwise_conv_s8 instead of the wrapper's conv
             var toConv = Conv(CmsisNnTarget.Mve, batch, inH, inW, 1, outH, outW, outC, kH, kW, strideH, strideW, padTop, padLeft)
                          + outC * kH * kW;
             if (toConv > size) return toConv;
