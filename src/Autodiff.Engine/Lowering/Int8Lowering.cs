@@ -94,6 +94,13 @@ internal sealed class Int8Lowering
                 var (data, outQ) = Quantize(layer, node, geometry.Filters, i => i / perFilter, q);
                 return Keep(g.Apply(new Int8ConvOp(geometry, 0, data), [x], null, at), outQ);
             }
+            case DepthwiseConv2dOp depthwise:
+            {
+                var d = depthwise.Geometry(node);
+                var geometry = new Conv2dGeometry(d.Batch, d.InH, d.InW, d.InC, d.OutH, d.OutW, d.OutC, d.KernelH, d.KernelW, d.StrideH, d.StrideW, d.PadTop, d.PadLeft);
+                var (data, outQ) = Quantize(layer, node, d.OutC, i => i % d.OutC, q);
+                return Keep(g.Apply(new Int8ConvOp(geometry, d.DepthMultiplier, data), [x], null, at), outQ);
+            }
             case LinearOp:
             {
                 var (units, inFeatures) = (node.Input(1).Shape[0], node.Input(1).Shape[1]);
@@ -158,10 +165,14 @@ internal sealed class Int8Lowering
         foreach (var relu in _spec.Layers.Where(l => l.IsInt8 && l.Keyword == "relu"))
         {
             var source = relu.Operands[0];
-            if (source.Source != TensorSource.Layer) continue;
+            if (source.Source != TensorSource.Layer || readers.GetValueOrDefault(source.Index) != 1) continue;
             var before = _spec.Layers[source.Index];
-            if (before.IsInt8 && before.Keyword is "conv2d" or "linear" && readers.GetValueOrDefault(source.Index) == 1 && before != _spec.Output)
-                _reluOf[source.Index] = relu.Index;
+            // A batchnorm folded into the layer before it is no layer of its own: look through it.
+            if (before.IsInt8 && before.Keyword == "batchnorm" && before.Operands[0] is { Source: TensorSource.Layer } bnInput
+                && _floatOutputs[before.Index] == _floatOutputs[bnInput.Index] && readers.GetValueOrDefault(bnInput.Index) == 1)
+                before = _spec.Layers[bnInput.Index];
+            if (before.IsInt8 && before.Keyword is "conv2d" or "depthwise_conv2d" or "linear" && before != _spec.Output)
+                _reluOf[before.Index] = relu.Index;
         }
     }
 

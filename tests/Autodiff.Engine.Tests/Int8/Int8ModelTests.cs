@@ -18,7 +18,7 @@ namespace Autodiff.Engine.Tests.Int8;
 /// </summary>
 public class Int8ModelTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Models => new() { "int8_cnn", "int8_mlp" };
+    public static TheoryData<string> Models => new() { "int8_cnn", "int8_mlp", "int8_backbone" };
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -71,6 +71,11 @@ public class Int8ModelTests(ITestOutputHelper output)
         Assert.DoesNotContain(graph.Nodes, n => n.Op is Ops.Int8.Int8ClampOp);
         var (mlp, _) = GeneratedCodeTests.Plan("int8_mlp");
         Assert.Single(mlp.Graph.Nodes, n => n.Op is Ops.Int8.Int8ClampOp);
+        // The batchnorm folds into the conv before it, and every ReLU into its layer, through the batchnorm too.
+        var (backbone, _) = GeneratedCodeTests.Plan("int8_backbone");
+        Assert.Equal(["quantize_s8", "conv2d_s8", "depthwise_conv2d_s8", "conv2d_s8", "avgpool2d_s8"],
+            backbone.Graph.Nodes.Where(n => n.Phase == NodePhase.Forward).Select(n => n.Op.Name).Take(5));
+        Assert.DoesNotContain(backbone.Graph.Nodes, n => n.Op is Ops.Int8.Int8ClampOp);
     }
 
     private static void SkipWithoutCmsisNn()

@@ -31,6 +31,8 @@ internal static class GoodModels
         var rng = new Random(7);
         File.WriteAllBytes(Path.Combine(dir, "int8_cnn.calibration.npy"),
             NpyBytes.Float32([64, 10, 10, 2], Enumerable.Range(0, 64 * 200).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()));
+        File.WriteAllBytes(Path.Combine(dir, "int8_backbone.calibration.npy"),
+            NpyBytes.Float32([40, 12, 12, 3], Enumerable.Range(0, 40 * 432).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()));
         File.WriteAllBytes(Path.Combine(dir, "int8_mlp.calibration.npy"),
             NpyBytes.Float32([50, 12], Enumerable.Range(0, 50 * 12).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()));
         return dir;
