@@ -66,6 +66,9 @@ internal sealed class Int8Lowering
         var floatIn = FloatTensor(layer.Operands[0]);
         if (floatOut == floatIn) return x; // folded away in float too (a batchnorm folded into its conv)
         var node = floatOut.Producer!;
+        if (layer.Keyword == "batchnorm")
+            throw Unsupported(layer, at, "an int8 batchnorm is folded into the frozen conv2d, depthwise_conv2d or linear layer before it, " +
+                "which nothing else may read; this one follows something else");
         if (node.Inputs[0] != floatIn || node.Inputs.Skip(1).Any(t => t.Role != TensorRole.FrozenParameter))
             throw Unsupported(layer, at, "it does not lower to one frozen op on its input");
 

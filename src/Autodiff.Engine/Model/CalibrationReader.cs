@@ -40,7 +40,7 @@ internal static class CalibrationReader
         }
         if (!File.Exists(resolved))
         {
-            diags.Error(ModelDiagnosticCodes.WeightsMissing, $"calibration file '{ModelNames.Printable(written)}' not found (looked for {resolved})", at);
+            diags.Error(ModelDiagnosticCodes.CalibrationInvalid, $"calibration file '{ModelNames.Printable(written)}' not found (looked for {resolved})", at);
             return null;
         }
         ctx.ReferencedFiles.Add(resolved);

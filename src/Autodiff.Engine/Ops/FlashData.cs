@@ -16,6 +16,9 @@ public interface IFlashData
 
     /// <summary>Bytes of the tables (weights, biases, requantisation), for the flash figure.</summary>
     long FlashBytes { get; }
+
+    /// <summary>Weights and biases the tables hold (0 for ops without weights), for the per-layer table.</summary>
+    long ParameterCount { get; }
 }
 
 /// <summary>What <see cref="IFlashData"/> writes with.</summary>

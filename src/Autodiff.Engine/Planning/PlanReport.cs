@@ -20,6 +20,10 @@ public static class PlanReport
             $"  arena {SizeText.Bytes(plan.ArenaBytes)} ({plan.ArenaBytes} B) = {percent} of budget · lower bound {SizeText.Bytes(plan.LowerBoundBytes)} ({plan.LowerBoundBytes} B) · kernels: {kernels.Summary()}",
             $"  kernel families: {string.Join(", ", kernels.Families.Select(kv => $"{kv.Key} {kv.Value}"))}",
         };
+        var flash = FlashContents.Of(plan);
+        lines.Add($"  flash tables {SizeText.Bytes(flash.TotalBytes)}: frozen int8 layers {SizeText.Bytes(flash.Int8LayerBytes)} ({flash.Int8LayerBytes} B)" +
+                  $" · frozen float32 weights {SizeText.Bytes(flash.FrozenFloatBytes)} ({flash.FrozenFloatBytes} B)" +
+                  $" · initial values of trainable weights {SizeText.Bytes(flash.InitialValueBytes)} ({flash.InitialValueBytes} B)");
         // Which CMSIS function each kernel of a CMSIS family runs, and the layers it runs for.
         foreach (var (family, calls) in kernels.CmsisCalls.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {

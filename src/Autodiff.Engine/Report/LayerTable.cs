@@ -2,13 +2,18 @@ using System.Text;
 using Autodiff.Engine.Autodiff;
 using Autodiff.Engine.CodeGen;
 using Autodiff.Engine.Graph;
+using Autodiff.Engine.Ops;
 using Autodiff.Engine.Planning;
 using static Autodiff.Engine.Report.HtmlText;
 
 namespace Autodiff.Engine.Report;
 
 /// <summary>One row of the per-layer table: everything the training graph owes to one line of the model file.</summary>
-internal sealed record LayerRow(int? Line, string Name, string Ops, long Parameters, string Training, long MultiplyAccumulates, long BytesAtPeak, IReadOnlyList<string> Kernels);
+internal sealed record LayerRow(int? Line, string Name, string Ops, long Parameters, string Training, long MultiplyAccumulates, long BytesAtPeak, IReadOnlyList<string> Kernels)
+{
+    /// <summary>float32, int8, both, or — for a layer without parameters.</summary>
+    public string Precision { get; init; } = "—";
+}
 
 /// <summary>
 /// The per-layer table. A layer is a line of the model file: its forward nodes, the backward and
@@ -38,7 +43,10 @@ internal static class LayerTable
             var mine = nodes.Where(n => (n.Source?.Line ?? 0) == line).ToList();
             var forward = mine.Where(n => n.Phase == NodePhase.Forward).ToList();
             var trainable = graph.Parameters.Where(t => (t.Source?.Line ?? 0) == line).Sum(t => (long)t.Shape.Count);
-            var frozen = graph.FrozenParameters.Where(t => (t.Source?.Line ?? 0) == line).Sum(t => (long)t.Shape.Count);
+            var frozenFloat = graph.FrozenParameters.Where(t => (t.Source?.Line ?? 0) == line).Sum(t => (long)t.Shape.Count);
+            var int8 = mine.Select(n => n.Op).OfType<IFlashData>().Sum(d => d.ParameterCount);
+            var frozen = frozenFloat + int8;
+            var precision = int8 > 0 && trainable + frozenFloat > 0 ? "int8 + float32" : int8 > 0 ? "int8" : trainable + frozen > 0 ? "float32" : "—";
             var name = forward.LastOrDefault(n => n.Output is not null)?.Output!.Name
                        ?? (mine.Any(n => n.Phase == NodePhase.Update) ? "optimizer" : mine.FirstOrDefault()?.Op.Name ?? "parameters");
             var ops = string.Join(", ", (forward.Count > 0 ? forward : mine).Select(n => n.Op.Describe()).Distinct());
@@ -46,7 +54,7 @@ internal static class LayerTable
             var families = mine.Select(n => n.Op.KernelFamily).OfType<string>().Distinct().Order(StringComparer.Ordinal);
             var kernelText = families.Select(f => KernelText(f, kernels)).ToList();
             rows.Add(new LayerRow(line == 0 ? null : line, name, ops, trainable + frozen, training_,
-                mine.Sum(n => n.Op.MultiplyAccumulates(n)), peakBytes.GetValueOrDefault(line), kernelText));
+                mine.Sum(n => n.Op.MultiplyAccumulates(n)), peakBytes.GetValueOrDefault(line), kernelText) { Precision = precision });
         }
         return rows;
     }
@@ -68,7 +76,7 @@ internal static class LayerTable
         foreach (var r in rows)
         {
             sb.Append($"<tr data-line=\"{r.Line ?? 0}\"><td>{(r.Line is { } l ? l.ToString() : "—")}</td><td>{Escape(r.Name)}</td><td>{Escape(r.Ops)}</td>" +
-                      $"<td class=\"num\">{r.Parameters:N0}</td><td class=\"{(r.Training.Contains("frozen") ? "frozen-text" : "")}\">{r.Training}</td><td>{(r.Parameters > 0 ? "float32" : "—")}</td>" +
+                      $"<td class=\"num\">{r.Parameters:N0}</td><td class=\"{(r.Training.Contains("frozen") ? "frozen-text" : "")}\">{r.Training}</td><td>{r.Precision}</td>" +
                       $"<td class=\"num\">{r.MultiplyAccumulates:N0}</td><td class=\"num\">{r.BytesAtPeak:N0}</td>" +
                       $"<td>{string.Join("<br/>", r.Kernels.Select(Escape))}</td></tr>\n");
         }

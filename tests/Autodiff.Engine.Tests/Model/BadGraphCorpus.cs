@@ -24,6 +24,9 @@ internal static class BadGraphCorpus
             File.WriteAllBytes(Path.Combine(statistics, $"bn.{array}.npy"), NpyBytes.Float32([3], [1, 1, 1]));
         // depthwise_weights_without_depth_multiplier: two filters per channel of a two-channel input.
         File.WriteAllBytes(Path.Combine(dir, "dw_two_per_channel.npy"), NpyBytes.Float32([3, 3, 4], new float[36]));
+        // int8 models: calibration samples of their inputs.
+        File.WriteAllBytes(Path.Combine(dir, "calibration_x6.npy"), NpyBytes.Float32([8, 6], Enumerable.Range(0, 48).Select(i => (i % 7 - 3) / 3f).ToArray()));
+        File.WriteAllBytes(Path.Combine(dir, "calibration_4x4x2.npy"), NpyBytes.Float32([5, 4, 4, 2], Enumerable.Range(0, 160).Select(i => (i % 9 - 4) / 4f).ToArray()));
         return dir;
     }
 }

@@ -28,6 +28,7 @@ public sealed class Int8ConvOp(Conv2dGeometry geometry, int depthMultiplier, Int
     public override string Describe() => $"{Name}({Geometry}, {Data.Describe()})";
     public override ElementType OutputElementType(IReadOnlyList<Tensor> inputs) => ElementType.Int8;
     public long FlashBytes => Data.FlashBytes;
+    public long ParameterCount => Data.ParameterCount;
 
     public override Shape? InferShape(IReadOnlyList<Shape> s, out string? error)
     {

@@ -21,6 +21,9 @@ public sealed record Int8LayerData(
     public int OutputOffset => Output.ZeroPoint;
     public int Channels => Multiplier.Length;
 
+    /// <summary>Weights and biases.</summary>
+    public long ParameterCount => Weight.Length + (Bias?.Length ?? 0);
+
     /// <summary>Bytes in flash: weights, bias, multipliers and shifts.</summary>
     public long FlashBytes => Weight.Length + 4L * ((Bias?.Length ?? 0) + Multiplier.Length + Shift.Length);
 

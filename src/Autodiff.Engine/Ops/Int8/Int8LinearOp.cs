@@ -22,6 +22,7 @@ public sealed class Int8LinearOp(int batch, int inFeatures, int units, Int8Layer
     public override string Describe() => $"linear_s8({InFeatures}->{Units}, {Data.Describe()})";
     public override ElementType OutputElementType(IReadOnlyList<Tensor> inputs) => ElementType.Int8;
     public long FlashBytes => Data.FlashBytes;
+    public long ParameterCount => Data.ParameterCount;
 
     public override Shape? InferShape(IReadOnlyList<Shape> s, out string? error)
     {

@@ -32,6 +32,7 @@ public sealed class Int8PoolOp(bool max, int batch, int inH, int inW, int channe
     public override string Describe() => $"{Name}(kernel={KernelH}x{KernelW}, stride={StrideH}x{StrideW})";
     public override ElementType OutputElementType(IReadOnlyList<Tensor> inputs) => ElementType.Int8;
     public long FlashBytes => 0;
+    public long ParameterCount => 0;
 
     public override Shape? InferShape(IReadOnlyList<Shape> s, out string? error)
     {
