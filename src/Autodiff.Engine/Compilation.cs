@@ -64,6 +64,13 @@ public sealed record CompileRequest(
     /// only used to name the HTML report's path in the report lines and in AD3001. Null names the file alone.
     /// </summary>
     public string? GeneratedDirectory { get; init; }
+
+    /// <summary>
+    /// Keys of the model file to ignore (<c>AutodiffTrainAll</c>: train every layer, no weights, no
+    /// int8; <c>AutodiffQuantize=false</c>: no int8), so one file serves pretraining, the int8 device
+    /// and its float comparison. The default reads the file as written.
+    /// </summary>
+    public Model.LoadOptions LoadOptions { get; init; } = Model.LoadOptions.Default;
 }
 
 /// <summary>A file the engine produced; <see cref="RelativePath"/> is relative to the output folder.</summary>

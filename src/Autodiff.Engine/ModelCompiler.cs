@@ -44,7 +44,7 @@ public static class ModelCompiler
 
     private static CompileResult CompileCore(CompileRequest request, DiagnosticBag diagnostics, List<string> inputs)
     {
-        var spec = ModelLoader.Load(request.ModelPath, diagnostics);
+        var spec = ModelLoader.Load(request.ModelPath, diagnostics, request.LoadOptions);
         if (spec is null || diagnostics.HasErrors) return Failed(diagnostics, inputs);
         inputs.Clear();
         inputs.AddRange(spec.ReferencedFiles);
@@ -83,9 +83,12 @@ public static class ModelCompiler
         if (diagnostics.HasErrors) return Failed(diagnostics, inputs);
 
         var reportFiles = ReportWriter.Files(training, plan, board, budget, kernels, request.ModelPath);
-        var files = ModelEmitter.Emit(training, plan, request.ModelPath).Concat(reportFiles).ToList();
+        // Only the host has files to write parameters to (NAME_save_parameters, for pretraining).
+        var hostFiles = board.Toolchain == BoardToolchain.Host;
+        var files = ModelEmitter.Emit(training, plan, request.ModelPath, hostFiles).Concat(reportFiles).ToList();
         var report = PlanReport.Lines(training.Name, board, budget, plan, kernels).Append($"  report: {ReportPath(request, training.Name)}").ToList();
-        return new CompileResult(diagnostics.Items, files, training.Name, report, inputs, kernels.Sources)
+        var kernelSources = hostFiles ? kernels.Sources.Append(HostParameterFiles.NpySource).ToList() : kernels.Sources;
+        return new CompileResult(diagnostics.Items, files, training.Name, report, inputs, kernelSources)
         {
             ReportFiles = reportFiles,
             Arena = ArenaLayout.Of(plan),
@@ -104,9 +107,9 @@ public static class ModelCompiler
         new(diagnostics.Items, [], null, [], inputs, []);
 
     /// <summary>Compiles a model file to its training graph and plan only (tests and benchmarks).</summary>
-    public static (TrainingGraph? Training, MemoryPlan? Plan) Plan(string modelPath, DiagnosticBag diagnostics, PlanOptions? options = null)
+    public static (TrainingGraph? Training, MemoryPlan? Plan) Plan(string modelPath, DiagnosticBag diagnostics, PlanOptions? options = null, LoadOptions? load = null)
     {
-        var spec = ModelLoader.Load(modelPath, diagnostics);
+        var spec = ModelLoader.Load(modelPath, diagnostics, load ?? LoadOptions.Default);
         if (spec is null || diagnostics.HasErrors) return (null, null);
         var training = ModelLowering.Lower(spec, diagnostics);
         if (training is null || diagnostics.HasErrors) return (null, null);

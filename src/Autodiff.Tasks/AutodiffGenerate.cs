@@ -2,6 +2,7 @@ using System.Globalization;
 using Autodiff.Engine;
 using Autodiff.Engine.Boards;
 using Autodiff.Engine.Diagnostics;
+using Autodiff.Engine.Model;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -15,7 +16,7 @@ namespace Autodiff.Tasks;
 /// </summary>
 public sealed class AutodiffGenerate : AutodiffTask
 {
-    /// <summary>Prepared models (see <see cref="AutodiffPrepareModels"/>), with <c>ManifestFile</c>, <c>RamBudget</c>, <c>RamReserve</c>, <c>Kernels</c>, <c>FuseUpdates</c> metadata.</summary>
+    /// <summary>Prepared models (see <see cref="AutodiffPrepareModels"/>), with <c>ManifestFile</c>, <c>RamBudget</c>, <c>RamReserve</c>, <c>Kernels</c>, <c>FuseUpdates</c>, <c>TrainAll</c>, <c>Quantize</c> metadata.</summary>
     [Required] public ITaskItem[] Models { get; set; } = Array.Empty<ITaskItem>();
 
     /// <summary>Folder that receives one sub-folder of generated C per model.</summary>
@@ -89,6 +90,12 @@ public sealed class AutodiffGenerate : AutodiffTask
             // Lets the engine name the HTML report's path on the report line and in AD3001.
             GeneratedDirectory = Path.GetFullPath(GeneratedDirectory),
             FuseUpdates = !string.Equals(model.GetMetadata("FuseUpdates"), "false", StringComparison.OrdinalIgnoreCase),
+            // Parsed and checked by AutodiffPrepareModels, which wrote exactly "true" or "false".
+            LoadOptions = new LoadOptions
+            {
+                TrainAll = string.Equals(model.GetMetadata("TrainAll"), "true", StringComparison.Ordinal),
+                Quantize = !string.Equals(model.GetMetadata("Quantize"), "false", StringComparison.Ordinal),
+            },
         };
 
         CompileResult result;

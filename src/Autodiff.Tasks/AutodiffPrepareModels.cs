@@ -18,7 +18,7 @@ namespace Autodiff.Tasks;
 /// </summary>
 public sealed class AutodiffPrepareModels : AutodiffTask
 {
-    /// <summary>The <c>AutodiffModel</c> items; optional metadata <c>RamBudget</c>, <c>RamReserve</c> and <c>FuseUpdates</c> override the properties per model.</summary>
+    /// <summary>The <c>AutodiffModel</c> items; optional metadata <c>RamBudget</c>, <c>RamReserve</c>, <c>FuseUpdates</c>, <c>TrainAll</c> and <c>Quantize</c> override the properties per model.</summary>
     [Required] public ITaskItem[] Models { get; set; } = Array.Empty<ITaskItem>();
 
     /// <summary>Folder for settings and manifest files (under the intermediate output path).</summary>
@@ -49,6 +49,15 @@ public sealed class AutodiffPrepareModels : AutodiffTask
     /// </summary>
     public string? FuseUpdates { get; set; }
 
+    /// <summary>
+    /// <c>true</c> trains every layer and ignores <c>weights:</c>, <c>quantize:</c> and <c>calibration:</c>
+    /// (the <c>AutodiffTrainAll</c> property: pretraining with the device's model file); default <c>false</c>.
+    /// </summary>
+    public string? TrainAll { get; set; }
+
+    /// <summary><c>false</c> ignores <c>quantize:</c> and <c>calibration:</c> (the <c>AutodiffQuantize</c> property); default <c>true</c>.</summary>
+    public string? Quantize { get; set; }
+
     /// <summary>CMSIS-NN source root, if any.</summary>
     public string? CmsisNnRoot { get; set; }
 
@@ -70,7 +79,7 @@ public sealed class AutodiffPrepareModels : AutodiffTask
     /// <summary>
     /// The models with metadata for the generation target: <c>ManifestFile</c>, <c>SettingsFile</c>,
     /// <c>Dependencies</c> (files read last time besides the model), <c>RamBudget</c> and <c>RamReserve</c> in bytes,
-    /// <c>Kernels</c>, and <c>FuseUpdates</c> (<c>true</c> or <c>false</c>).
+    /// <c>Kernels</c>, and <c>FuseUpdates</c>, <c>TrainAll</c> and <c>Quantize</c> (<c>true</c> or <c>false</c>).
     /// </summary>
     [Output] public ITaskItem[] PreparedModels { get; private set; } = Array.Empty<ITaskItem>();
 
@@ -86,7 +95,9 @@ public sealed class AutodiffPrepareModels : AutodiffTask
         var kernels = KernelChoices.Name(kernelChoice);
         if (!TryParseBytes(RamBudget, "AutodiffRamBudget", null, out var budget) ||
             !TryParseBytes(RamReserve, "AutodiffRamReserve", null, out var reserve) ||
-            !TryParseBool(FuseUpdates, "AutodiffFuseUpdates", null, out var fuse))
+            !TryParseBool(FuseUpdates, "AutodiffFuseUpdates", null, out var fuse) ||
+            !TryParseBool(TrainAll, "AutodiffTrainAll", null, out var trainAll) ||
+            !TryParseBool(Quantize, "AutodiffQuantize", null, out var quantize))
             return false;
 
         // Resolved as the engine resolves them (property, else environment variable, Core beside the DSP
@@ -110,12 +121,16 @@ public sealed class AutodiffPrepareModels : AutodiffTask
             if (!seen.Add(fullPath)) continue;
             if (!TryParseBytes(model.GetMetadata("RamBudget"), "RamBudget", model, out var modelBudget) ||
                 !TryParseBytes(model.GetMetadata("RamReserve"), "RamReserve", model, out var modelReserve) ||
-                !TryParseBool(model.GetMetadata("FuseUpdates"), "FuseUpdates", model, out var modelFuse))
+                !TryParseBool(model.GetMetadata("FuseUpdates"), "FuseUpdates", model, out var modelFuse) ||
+                !TryParseBool(model.GetMetadata("TrainAll"), "TrainAll", model, out var modelTrainAll) ||
+                !TryParseBool(model.GetMetadata("Quantize"), "Quantize", model, out var modelQuantize))
                 continue;
             modelBudget ??= budget;
             modelReserve ??= reserve;
             var fuseUpdates = modelFuse ?? fuse ?? true;
             var fuseText = fuseUpdates ? "true" : "false";
+            var trainAllText = modelTrainAll ?? trainAll ?? false ? "true" : "false";
+            var quantizeText = modelQuantize ?? quantize ?? true ? "true" : "false";
 
             var settingsFile = ModelStateFiles.Settings(StateDirectory, fullPath);
             var manifestFile = ModelStateFiles.Manifest(StateDirectory, fullPath);
@@ -128,6 +143,8 @@ public sealed class AutodiffPrepareModels : AutodiffTask
                 .AppendLine($"budget={modelBudget?.ToString(CultureInfo.InvariantCulture) ?? "board"}")
                 .AppendLine($"reserve={modelReserve?.ToString(CultureInfo.InvariantCulture) ?? "board"}")
                 .AppendLine($"fuse-updates={fuseText}")
+                .AppendLine($"train-all={trainAllText}")
+                .AppendLine($"quantize={quantizeText}")
                 .AppendLine($"kernels-directory={kernelsDirectory}")
                 .AppendLine($"cmsis-nn={(kernels == "portable" ? "" : cmsis.Nn)}")
                 .AppendLine($"cmsis-dsp={(kernels == "portable" ? "" : cmsis.Dsp)}")
@@ -157,6 +174,8 @@ public sealed class AutodiffPrepareModels : AutodiffTask
             item.SetMetadata("RamReserve", modelReserve?.ToString(CultureInfo.InvariantCulture) ?? "");
             item.SetMetadata("Kernels", kernels);
             item.SetMetadata("FuseUpdates", fuseText);
+            item.SetMetadata("TrainAll", trainAllText);
+            item.SetMetadata("Quantize", quantizeText);
             prepared.Add(item);
         }
         PreparedModels = prepared.ToArray();

@@ -13,14 +13,15 @@ namespace Autodiff.Engine.CodeGen;
 /// </summary>
 public static class ModelEmitter
 {
-    public static IReadOnlyList<GeneratedFile> Emit(TrainingGraph training, MemoryPlan plan, string sourceFileName)
+    /// <param name="hostFiles">Also emit <c>NAME_save_parameters</c> (<see cref="HostParameterFiles"/>): the host board has files.</param>
+    public static IReadOnlyList<GeneratedFile> Emit(TrainingGraph training, MemoryPlan plan, string sourceFileName, bool hostFiles = false)
     {
         var name = training.Name;
         var origin = CText.Comment(Path.GetFileName(sourceFileName));
-        return [new GeneratedFile(name + ".h", Header(training, plan, origin)), new GeneratedFile(name + ".c", Source(training, plan, origin))];
+        return [new GeneratedFile(name + ".h", Header(training, plan, origin, hostFiles)), new GeneratedFile(name + ".c", Source(training, plan, origin, hostFiles))];
     }
 
-    private static string Header(TrainingGraph training, MemoryPlan plan, string origin)
+    private static string Header(TrainingGraph training, MemoryPlan plan, string origin, bool hostFiles)
     {
         var n = training.Name;
         var guard = n.ToUpperInvariant() + "_H";
@@ -50,11 +51,16 @@ public static class ModelEmitter
         w.Line($"extern const {n}_param_t {n}_params[];");
         w.Line($"extern const uint32_t {n}_param_count;");
         w.Line();
+        if (hostFiles)
+        {
+            HostParameterFiles.Declare(w, n);
+            w.Line();
+        }
         w.Line($"#endif /* {guard} */");
         return w.ToString();
     }
 
-    private static string Source(TrainingGraph training, MemoryPlan plan, string origin)
+    private static string Source(TrainingGraph training, MemoryPlan plan, string origin, bool hostFiles)
     {
         var n = training.Name;
         var graph = training.Graph;
@@ -90,6 +96,7 @@ public static class ModelEmitter
         WriteFlashData(w, n, plan, addressing);
 
         WriteParamTable(w, n, parameters, addressing);
+        if (hostFiles) HostParameterFiles.Define(w, n, parameters);
         WriteInit(w, n, initTables, addressing);
         WriteTrainStep(w, training, plan, addressing);
         WritePredict(w, training, plan, addressing);

@@ -82,6 +82,14 @@ internal static class LayerReader
 
         var readsPrevious = CheckOperandCount(kind, inNames, inLocation, at, diags);
 
+        // Pretraining trains the whole model from its seeded values, before any weights file exists.
+        if (ctx.Options.TrainAll)
+        {
+            trainable = true;
+            weightsNode = null;
+        }
+        if (!ctx.Options.ReadsQuantization) quantizeNode = null;
+
         if (!trainable && !kind.HasParameters)
             diags.Warning(ModelDiagnosticCodes.TrainableWithoutParameters,
                 $"'trainable: false' has no effect: {keyword} has no parameters", at);

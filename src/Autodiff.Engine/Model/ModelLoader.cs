@@ -17,7 +17,10 @@ public static class ModelLoader
     public const int MaxNestingDepth = YamlTreeReader.MaxDepth;
 
     /// <summary>Reads and validates the model at <paramref name="path"/>; null when it has errors.</summary>
-    public static ModelSpec? Load(string path, DiagnosticBag diags)
+    public static ModelSpec? Load(string path, DiagnosticBag diags) => Load(path, diags, LoadOptions.Default);
+
+    /// <summary>Reads and validates the model at <paramref name="path"/> as <paramref name="options"/> say; null when it has errors.</summary>
+    public static ModelSpec? Load(string path, DiagnosticBag diags, LoadOptions options)
     {
         var start = new SourceLocation(path, 1, 1);
         // Size is checked before reading so an enormous file is never loaded into memory.
@@ -40,19 +43,23 @@ public static class ModelLoader
                 PositionOfByte(path, bytes, e.Index));
             return null;
         }
-        return Load(text, path, diags);
+        return Load(text, path, diags, options: options);
     }
 
     /// <summary>
     /// Validates model text. <paramref name="displayPath"/> names the file in locations and, unless
     /// <paramref name="baseDirectory"/> is given, its folder is where <c>weights:</c> paths are resolved.
     /// </summary>
-    public static ModelSpec? Load(string text, string displayPath, DiagnosticBag diags, string? baseDirectory = null)
+    public static ModelSpec? Load(string text, string displayPath, DiagnosticBag diags, string? baseDirectory = null, LoadOptions? options = null)
     {
         var errorsBefore = diags.Items.Count(d => d.IsError);
         try
         {
-            var ctx = new ReadContext(displayPath, baseDirectory ?? BaseDirectoryOf(displayPath), diags) { ErrorsAtStart = errorsBefore };
+            var ctx = new ReadContext(displayPath, baseDirectory ?? BaseDirectoryOf(displayPath), diags)
+            {
+                ErrorsAtStart = errorsBefore,
+                Options = options ?? LoadOptions.Default,
+            };
             var root = YamlTreeReader.Read(text, displayPath, diags);
             var spec = root is null ? null : ModelReader.Read(root, ctx);
             // Reading goes on after recoverable problems (e.g. a duplicate key) to report more of

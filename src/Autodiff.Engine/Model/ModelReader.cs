@@ -50,7 +50,8 @@ internal static class ModelReader
         var loss = Section("loss") is { } lossNode && inputs is not null ? LossReader.Read(lossNode, inputs, ctx) : null;
         var optimizer = Section("optimizer") is { } optNode ? OptimizerReader.Read(optNode, ctx) : null;
         var init = Section("init") is { } initNode ? ReadInit(initNode, ctx) : new InitSpec(0, top.Location);
-        var calibration = CalibrationReader.Read(Section("calibration"), inputs, loss, layers, ctx);
+        // Without quantisation no range is needed, and the samples may not exist yet (pretraining).
+        var calibration = ctx.Options.ReadsQuantization ? CalibrationReader.Read(Section("calibration"), inputs, loss, layers, ctx) : null;
 
         if (inputs is null || loss is null || layers.Count == 0) return null;
         var resolved = NameResolver.Resolve(inputs, layers, loss, ctx);

@@ -15,6 +15,9 @@ internal sealed class ReadContext(string file, string baseDirectory, DiagnosticB
 
     public DiagnosticBag Diags { get; } = diags;
 
+    /// <summary>Keys the caller asked to ignore (pretraining, the float comparison).</summary>
+    public LoadOptions Options { get; init; } = LoadOptions.Default;
+
     /// <summary>Appended to "unknown ..." messages when the file declares a newer minor schema than this engine reads.</summary>
     public string SchemaHint { get; set; } = "";
 
