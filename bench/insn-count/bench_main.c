@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Instruction-count benchmark firmware, generic over the model: build with -DMODEL=<model C name>
    (the `name:` of the model file). It initialises the model, runs AD_BENCH_WARMUP training steps,
    then AD_BENCH_STEPS steps each between ad_bench_start() and ad_bench_stop(), which the QEMU

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * insn_count.c - QEMU TCG plugin that counts guest instructions executed
  * between two marker functions of a firmware image.

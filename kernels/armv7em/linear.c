@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * linear.c - fully connected kernels for Armv7E-M cores with a single-precision FPU
  * (Cortex-M4F: fpv4-sp-d16, Cortex-M7: fpv5-sp-d16 / fpv5-d16).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * activations.c - element-wise functions on CMSIS-NN's float32 API, with a Helium (MVE) backward
  * kernel of our own. Same functions and semantics as kernels/portable/activations.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conv.c - 2-D convolution kernels for Helium (MVE, Cortex-M55/M85): forward, input gradient, and
  * the weight gradient one element at a time. Same functions and semantics as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * elementwise.c - element-wise arithmetic on CMSIS-DSP. Same functions as
  * kernels/portable/elementwise.c: flat kernels on n floats, and NumPy-broadcasting kernels that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * int8.c - frozen int8 layers on CMSIS-NN's s8 kernels. Same functions and results (bit for bit)
  * as kernels/portable/int8.c, whose C (../portable/internal/int8_common.h) is CMSIS-NN's integer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * linear.c - fully connected kernels on CMSIS-NN's float32 API, with Helium (MVE) code of our own
  * for what CMSIS-NN has no primitive for. Same functions and semantics as

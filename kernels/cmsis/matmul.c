@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * matmul.c - batched matrix products on CMSIS-DSP. Same functions and semantics as
  * kernels/portable/matmul.c: stacks of row-major contiguous matrices with batch axes batch_dims,

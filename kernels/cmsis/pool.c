@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pool.c - 2-D max and average pooling (valid padding) on CMSIS-NN's float32 API, with Helium
  * (MVE) backward kernels of our own. Same functions and semantics as kernels/portable/pool.c.

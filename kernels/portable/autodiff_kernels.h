@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * autodiff_kernels.h - the kernel ABI between Autodiff's generated C and its kernels.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conv.c - portable 2-D convolution kernels: forward, input gradient, and the weight gradient one
  * element at a time. The kernels (ad_conv2d_f32, ad_conv2d_backward_input_f32,

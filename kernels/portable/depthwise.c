@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * depthwise.c - portable depthwise 2-D convolution kernels: forward, input gradient, and the
  * weight gradient one element at a time (the generated code applies the optimizer to each value

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dropout.c - portable inverted dropout with a counter-based mask.
  * Element i of training step s is kept when bits(key(seed, s), i) >= threshold, where

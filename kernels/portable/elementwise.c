@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * elementwise.c - portable element-wise arithmetic. The flat kernels take arrays of n floats;
  * the *_broadcast kernels walk the output row-major over `rank` dims and read each operand

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * int8.c - portable frozen int8 layers: the plain C loops of internal/int8_common.h, which are
  * CMSIS-NN's integer arithmetic, so a model gives the same bytes with kernels/cmsis/int8.c.

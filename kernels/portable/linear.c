@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * linear.c - portable fully connected kernels: the forward pass and the plain-SGD weight update
  * with the gradient never stored are the shared C of internal/linear_common.h, as are the input,

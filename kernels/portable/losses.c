@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * losses.c - portable losses (batch means, PyTorch's default reduction) and their gradients.
  * Predictions and targets are [B, k] with k values per sample. Gradient kernels take an optional

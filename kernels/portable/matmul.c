@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * matmul.c - portable batched matrix products (layouts and batching in
  * internal/batched_matmul.h): every product is a plain strided loop.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * optimizers.c - portable learning-rate schedules, Adam's bias correction and the L2 penalty term
  * of the loss. The updates themselves (PyTorch semantics) are loops the code generator writes,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pool.c - portable 2-D max and average pooling (valid padding); their backward kernels are the
  * shared C of internal/pool_common.h.

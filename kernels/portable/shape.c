@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shape.c - portable kernel of the shape-only ops (reshape, flatten, squeeze, unsqueeze): the data
  * keeps its row-major order, so the op is a copy, and nothing at all when the memory planner

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * softmax.c - portable softmax / log-softmax along one axis of a tensor viewed as
  * [outer, n, inner]: element (o, i, j) sits at (o * n + i) * inner + j, and the kernels normalise

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Trains the generated `moons` model on the device and exits with 0 only when it classifies
    held-out points well enough, so `dotnet build -t:Run` fails when training does not work. */
 #include <stdio.h>

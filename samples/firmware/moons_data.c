@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "moons_data.h"
 
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Two interleaving half-moons, generated on the device so the sample needs no data files. */
 #ifndef MOONS_DATA_H
 #define MOONS_DATA_H

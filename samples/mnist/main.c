@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Trains the generated `mnist_mlp` model on real handwritten digits kept in flash, then measures
    it on 1,000 digits it never saw. main() returns 0 only when the accuracy is high enough, so
    `dotnet build -t:Run` fails when training on the device does not work. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* MNIST digits kept in flash. The build writes their definitions (MnistData.targets) from the
    MNIST test set named by AUTODIFF_MNIST_DIR; without it the sets are empty. */
 #ifndef MNIST_DATA_H

@@ -27,8 +27,9 @@ public sealed class SdkPackageFixture : IDisposable
             "--artifacts-path", Path.Combine(WorkRoot, "artifacts"));
         if (!pack.Succeeded) throw new InvalidOperationException("dotnet pack of the SDK failed:\n" + pack.Output);
 
-        var package = Directory.GetFiles(FeedDirectory, "Autodiff.Sdk.*.nupkg").Single();
-        SdkVersion = Regex.Match(Path.GetFileName(package), @"^Autodiff\.Sdk\.(.+)\.nupkg$").Groups[1].Value;
+        PackOutput = pack.Output;
+        PackagePath = Directory.GetFiles(FeedDirectory, "Autodiff.Sdk.*.nupkg").Single();
+        SdkVersion = Regex.Match(Path.GetFileName(PackagePath), @"^Autodiff\.Sdk\.(.+)\.nupkg$").Groups[1].Value;
     }
 
     public string RepositoryRoot { get; }
@@ -40,6 +41,12 @@ public sealed class SdkPackageFixture : IDisposable
     public string PackagesDirectory { get; }
 
     public string SdkVersion { get; }
+
+    /// <summary>The packed Autodiff.Sdk.*.nupkg in the feed.</summary>
+    public string PackagePath { get; }
+
+    /// <summary>What <c>dotnet pack</c> printed, for the check that packing warns about nothing.</summary>
+    public string PackOutput { get; }
 
     /// <summary>A new, empty firmware project folder that can resolve the packed SDK.</summary>
     public FirmwareProject CreateProject(string name)

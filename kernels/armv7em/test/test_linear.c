@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_linear.c - checks kernels/armv7em/linear.c against plain C reference loops, bit for bit,
  * in QEMU (netduinoplus2, Cortex-M4F). Built and run by run.sh.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * arm_mve.h - the compiler's <arm_mve.h>, with a fix GCC 12 needs to compile CMSIS-NN's Helium code.
  *

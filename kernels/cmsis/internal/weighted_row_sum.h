@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * weighted_row_sum.h - the weighted sum of matrix rows on CMSIS-DSP, with which the
  * matmul kernels form transposed products (W^T * dy, A^T * dC) without a transposed copy.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_activations.c - checks the activations family of kernels/cmsis/activations.c (ad_relu_f32,
  * ad_relu_backward_f32) against the contract in autodiff_kernels.h, bit for bit, in QEMU. Built

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_conv.c - checks the conv family of kernels/cmsis/conv.c (ad_conv2d_f32,
  * ad_conv2d_backward_input_f32, ad_conv2d_backward_weight_element_f32) against plain reference

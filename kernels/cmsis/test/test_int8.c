@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_int8.c - checks the int8 family of kernels/cmsis/int8.c (CMSIS-NN's s8 convolution,
  * depthwise convolution, fully connected and pooling kernels) bit for bit against the shared C

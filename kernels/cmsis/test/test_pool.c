@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_pool.c - checks the pool family of kernels/cmsis/pool.c (max and average pooling, forward
  * and backward) against plain reference loops written from the contract in autodiff_kernels.h,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * activations_common.h - the kernels of activations.c in C, which every implementation shares:
  * the portable kernels, and the cmsis family on cores without Helium (where CMSIS-NN's scalar

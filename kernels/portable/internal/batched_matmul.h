@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * batched_matmul.h - the kernels of the matmul family (ad_matmul_f32 and its two backward
  * kernels), written once for every kernel implementation.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * broadcast_kernels.h - the NumPy-broadcasting kernels of the elementwise family
  * (ad_add/sub/mul/div_broadcast_f32), written once for every kernel implementation.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conv_common.h - the 2-D convolution kernels in C that every implementation of the conv family
  * shares (the portable kernels, and what kernels/cmsis/conv.c runs on cores without MVE): forward,

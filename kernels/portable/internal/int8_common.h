@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * int8_common.h - the integer arithmetic of the int8 family and its plain C loops, which every
  * implementation shares: kernels/portable/int8.c runs the loops, kernels/cmsis/int8.c runs them

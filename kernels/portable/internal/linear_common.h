@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * linear_common.h - the fully connected kernels in C that every implementation of the linear
  * family shares: the forward pass and the plain-SGD update (the portable kernels, and what the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pool_common.h - the backward kernels of 2-D max and average pooling (valid padding) in C, which
  * every implementation of the pool family shares: the portable kernels, and the cmsis family on

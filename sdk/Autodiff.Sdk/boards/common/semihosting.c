@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "semihosting.h"
 
 /* Reasons defined by the semihosting specification for SYS_EXIT. */

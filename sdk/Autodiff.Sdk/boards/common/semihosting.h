@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Arm semihosting: lets firmware running under a debugger or QEMU use the host's console and
    report an exit code. Calls trap with BKPT 0xAB (M profile); without a host attached they fault,
    so firmware built with these calls must run under QEMU or a semihosting-aware debugger. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reset and vector table for Cortex-M boards: prepares RAM as C expects (.data copied from flash,
    .bss zeroed), turns on the FPU where there is one, runs the constructors, then main(), and ends
    with exit(main()): that flushes stdio and reaches _exit (syscalls.c), which hands the value to the

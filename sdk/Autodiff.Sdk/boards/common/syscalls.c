@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The system calls newlib needs, implemented on semihosting: printf and friends reach the host's
    console, malloc grows a heap between the end of .bss and the stack, and exit() ends the run with
    its status as the host process's exit code. */
