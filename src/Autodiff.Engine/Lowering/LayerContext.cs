@@ -83,7 +83,7 @@ public sealed class LayerContext
 public static class LoweringCodes
 {
     /// <summary>An op rejected its operand shapes (raised by the graph builder).</summary>
-    public const string ShapeMismatch = "AD2001";
+    public const string ShapeMismatch = Graph.GraphBuilder.ShapeMismatchCode;
     /// <summary>A weights file's array does not have the parameter's shape.</summary>
     public const string WeightsShape = "AD2002";
     /// <summary>The loss input and target shapes disagree.</summary>
