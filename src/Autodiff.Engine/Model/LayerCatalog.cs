@@ -37,8 +37,13 @@ public sealed record ArgRule(string Name, ArgKind Kind, bool Required = false, s
 /// required; null for the weight-and-bias layers (<c>weight</c>, and <c>bias</c> when <c>bias: true</c>),
 /// which also take a single <c>.npy</c> file holding the weight.
 /// </param>
+/// <param name="OptionalWeightArrays">
+/// Arrays a <c>weights:</c> folder may hold besides <paramref name="WeightArrays"/>, all of them or none;
+/// without them the layer uses its defaults (batchnorm's mean 0 and var 1: what a model trained on
+/// the host and saved with <c>NAME_save_parameters</c>, which writes only trained parameters, had).
+/// </param>
 public sealed record LayerKind(string Keyword, int Arity, bool HasParameters, IReadOnlyList<ArgRule> Args,
-    IReadOnlyList<string>? WeightArrays = null)
+    IReadOnlyList<string>? WeightArrays = null, IReadOnlyList<string>? OptionalWeightArrays = null)
 {
     public ArgRule? FindArg(string name) => Args.FirstOrDefault(a => a.Name == name);
 }
@@ -80,7 +85,7 @@ public static class LayerCatalog
                 new("depth_multiplier", ArgKind.PositiveInt, Default: "1"),
             ]),
             // Inference-form batch normalisation over the last axis; mean and var are constants, never trained.
-            new("batchnorm", 1, true, [new("eps", ArgKind.Float, Default: "1e-5")], WeightArrays: ["gamma", "beta", "mean", "var"]),
+            new("batchnorm", 1, true, [new("eps", ArgKind.Float, Default: "1e-5")], WeightArrays: ["gamma", "beta"], OptionalWeightArrays: ["mean", "var"]),
             // stride defaults to the kernel (PyTorch); filled in by Validate since it depends on kernel.
             new("maxpool2d", 1, false, [new("kernel", ArgKind.Window, Required: true), new("stride", ArgKind.Window)]),
             new("avgpool2d", 1, false, [new("kernel", ArgKind.Window, Required: true), new("stride", ArgKind.Window)]),

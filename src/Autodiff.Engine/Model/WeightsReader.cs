@@ -33,7 +33,9 @@ internal static class WeightsReader
 
         // The arrays a folder holds: the layer kind's own list, else the weight and, with a bias, the bias.
         IReadOnlyList<string> arrays = kind.WeightArrays ?? (hasBias ? ["weight", "bias"] : ["weight"]);
-        var folderHolds = string.Join(" / ", arrays.Select(a => $"<layer>.{a}.npy"));
+        var optional = kind.OptionalWeightArrays ?? [];
+        var folderHolds = string.Join(" / ", arrays.Select(a => $"<layer>.{a}.npy"))
+            + (optional.Count == 0 ? "" : $" (and optionally {string.Join(" / ", optional.Select(a => $"<layer>.{a}.npy"))})");
 
         if (written.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
@@ -70,17 +72,23 @@ internal static class WeightsReader
             return null;
         }
 
-        var files = arrays.Select(a => Path.Combine(resolved, $"{layerName}.{a}.npy")).ToList();
+        string FileOf(string array) => Path.Combine(resolved, $"{layerName}.{array}.npy");
+        // The optional arrays come as a group: some of them without the others is a mistake, not a default.
+        var optionalFound = optional.Where(a => File.Exists(FileOf(a))).ToList();
+        if (optionalFound.Count > 0) arrays = [.. arrays, .. optional];
         var ok = true;
-        foreach (var f in files)
+        foreach (var array in arrays)
         {
-            if (File.Exists(f)) continue;
+            if (File.Exists(FileOf(array))) continue;
+            var group = optional.Contains(array)
+                ? $" (it has {string.Join(" and ", optionalFound.Select(a => $"{layerName}.{a}.npy"))}, which come with it)" : "";
             diags.Error(ModelDiagnosticCodes.WeightsMissing,
-                $"weights folder '{ModelNames.Printable(written)}' has no {Path.GetFileName(f)}", at);
+                $"weights folder '{ModelNames.Printable(written)}' has no {layerName}.{array}.npy{group}", at);
             ok = false;
         }
         if (!ok) return null;
 
+        var files = arrays.Select(FileOf).ToList();
         ctx.ReferencedFiles.AddRange(files);
         var read = new Dictionary<string, NpyArray>(StringComparer.Ordinal);
         for (var i = 0; i < arrays.Count; i++)

@@ -9,8 +9,8 @@ namespace Autodiff.Engine.Model;
 /// file holding <c>&lt;layer&gt;.weight</c> (a bias, if any, keeps its default initialisation), and any
 /// other path is a folder holding <c>&lt;layer&gt;.weight.npy</c> and, when the layer has a bias,
 /// <c>&lt;layer&gt;.bias.npy</c>. Layers with other arrays (<see cref="LayerKind.WeightArrays"/>:
-/// <c>batchnorm</c>'s gamma, beta, mean, var) take only the folder form, with every array. The folder
-/// form needs <c>name:</c>. Shapes are checked against the layer when the graph is built.
+/// <c>batchnorm</c>'s gamma and beta, and optionally mean and var together) take only the folder
+/// form. The folder form needs <c>name:</c>. Shapes are checked against the layer when the graph is built.
 /// </summary>
 /// <param name="Written">The path as written in the model file.</param>
 /// <param name="ResolvedPath">Full path, resolved relative to the model file's folder.</param>

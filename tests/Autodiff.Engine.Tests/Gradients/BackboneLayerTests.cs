@@ -215,6 +215,42 @@ public class BackboneLayerTests
             training.Graph.Parameters.Select(p => p.Name).Where(n => n.StartsWith("bn.")).Order());
     }
 
+    /// <summary>
+    /// A folder with gamma and beta only (what NAME_save_parameters writes for a batchnorm trained
+    /// here) uses mean 0 and var 1; mean without var is an error, not a default.
+    /// </summary>
+    [Fact]
+    public void Batchnorm_mean_and_var_files_are_optional_together()
+    {
+        var folder = TempFolder();
+        WriteStatistics(folder, "bn", [2, 0.5f], [1, -1], [0.5f, -2], [4, 0.25f]);
+        File.Delete(Path.Combine(folder, "stats", "bn.mean.npy"));
+        File.Delete(Path.Combine(folder, "stats", "bn.var.npy"));
+        var text = """
+            autodiff: 1
+            name: bn
+            inputs:
+              x: [2]
+              y: [2]
+            layers:
+              - batchnorm: { name: bn, weights: stats, eps: 0 }
+              - linear: { units: 2 }
+            loss: { mse: { target: y } }
+            optimizer: { sgd: { lr: 0.1 } }
+            """;
+        var training = Lower(text, folder);
+        var bn = training.Graph.Nodes.Single(n => n.Op is LinearOp).Inputs[0];
+        var x = training.Graph.Inputs.Single();
+        // gamma·x + beta: 2·3 + 1 = 7, 0.5·1 − 1 = −0.5.
+        Assert.Equal(new[] { 7.0, -0.5 }, new Interpreter<double>(training.Graph).Predict(bn, new Dictionary<Tensor, double[]> { [x] = [3, 1] }), new Tolerance(1e-6));
+
+        File.WriteAllBytes(Path.Combine(folder, "stats", "bn.mean.npy"), NpyBytes.Float32([2], [0, 0]));
+        Assert.Null(ModelText.Load(text, out var diags, folder));
+        var (line, column) = ModelText.Pos(text, "stats");
+        Assert.Contains(diags.Items, d => d.Code == Engine.Model.ModelDiagnosticCodes.WeightsMissing
+            && d.Location is { } l && l.Line == line && l.Column == column && d.Message.Contains("bn.var.npy"));
+    }
+
     // ---- folding -----------------------------------------------------------------------------
 
     /// <summary>
