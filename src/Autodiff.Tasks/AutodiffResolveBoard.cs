@@ -14,6 +14,9 @@ public sealed class AutodiffResolveBoard : AutodiffTask
     /// <summary>Folders holding board folders, searched in order (the user's <c>AutodiffBoardsDirectory</c> first, then the SDK's).</summary>
     [Required] public string[] BoardsDirectories { get; set; } = Array.Empty<string>();
 
+    /// <summary>The <c>AutodiffConsole</c> property: semihosting, uart or none; empty for the board's own.</summary>
+    public string? Console { get; set; }
+
     /// <summary>Absolute path of the board folder.</summary>
     [Output] public string BoardDirectory { get; private set; } = "";
 
@@ -32,11 +35,17 @@ public sealed class AutodiffResolveBoard : AutodiffTask
     /// <summary>Absolute path of the linker script, empty for the host.</summary>
     [Output] public string LinkerScript { get; private set; } = "";
 
-    /// <summary>Startup and system-call sources compiled into every firmware for this board.</summary>
+    /// <summary>Startup and system-call sources compiled into every firmware for this board, with its console's.</summary>
     [Output] public ITaskItem[] Sources { get; private set; } = Array.Empty<ITaskItem>();
 
     /// <summary>QEMU machine name, empty for boards that cannot be emulated.</summary>
     [Output] public string QemuMachine { get; private set; } = "";
+
+    /// <summary>The console the firmware gets (semihosting, uart or none); empty on the host.</summary>
+    [Output] public string ResolvedConsole { get; private set; } = "";
+
+    /// <summary>Which QEMU <c>-serial</c> device is the board's UART, for runs with the UART console.</summary>
+    [Output] public int QemuUart { get; private set; }
 
     /// <summary>RAM size in bytes, for the firmware report.</summary>
     [Output] public long RamBytes { get; private set; }
@@ -67,7 +76,20 @@ public sealed class AutodiffResolveBoard : AutodiffTask
         CompilerFlags = board.ArchitectureFlags.Concat(board.CFlags).ToArray();
         LinkerFlags = board.ArchitectureFlags.Concat(board.LdFlags).ToArray();
         LinkerScript = board.LinkerScript ?? "";
-        Sources = board.Sources.Select(p => (ITaskItem)MsBuildEscaping.Item(p)).ToArray();
+        var console = string.IsNullOrWhiteSpace(Console) || board.Console is null ? board.Console : Console!.Trim();
+        var sources = console is null ? board.Sources : board.SourcesWith(console);
+        if (sources is null)
+        {
+            var why = BoardConsole.All.Contains(console!)
+                ? $"board '{board.Name}' has no {console} console (a uart console needs the board's driver, board.yaml uart_source:)"
+                : $"the console must be one of {string.Join(", ", BoardConsole.All)}";
+            Log.LogError(null, SdkDiagnosticCodes.InvalidProperty, null, null, 0, 0, 0, 0,
+                "AutodiffConsole={0}: {1}; the board offers {2}", console, why, string.Join(", ", board.ConsoleSources.Keys));
+            return false;
+        }
+        Sources = sources.Select(p => (ITaskItem)MsBuildEscaping.Item(p)).ToArray();
+        ResolvedConsole = console ?? "";
+        QemuUart = board.QemuUart;
         QemuMachine = board.QemuMachine ?? "";
         RamBytes = board.RamBytes;
         FlashBytes = board.FlashBytes;

@@ -5,9 +5,10 @@ using Microsoft.Build.Framework;
 namespace Autodiff.Tasks;
 
 /// <summary>
-/// Runs the built firmware (<c>-t:Run</c>): natively on the host, or in <c>qemu-system-arm</c> with
-/// semihosting for emulated boards. Output is streamed into the build log; a non-zero exit code
-/// (the firmware's <c>main()</c> return value) or a timeout fails the build.
+/// Runs the built firmware (<c>-t:Run</c>): natively on the host, or in <c>qemu-system-arm</c> for
+/// emulated boards, with semihosting or with the board's UART on QEMU's standard output, by the
+/// firmware's console. Output is streamed into the build log; a non-zero exit code (the firmware's
+/// <c>main()</c> return value) or a timeout fails the build. The command line shows at <c>-v:n</c>.
 /// </summary>
 public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
 {
@@ -24,6 +25,12 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
 
     /// <summary>QEMU machine (<c>-M</c>); empty runs <see cref="Image"/> natively.</summary>
     public string? QemuMachine { get; set; }
+
+    /// <summary>The firmware's console (semihosting, uart or none); empty for a native program.</summary>
+    public string? Console { get; set; }
+
+    /// <summary>Which QEMU <c>-serial</c> device is the board's UART (uart console).</summary>
+    public int QemuUart { get; set; }
 
     /// <summary>Path of <c>qemu-system-arm</c>; empty searches PATH.</summary>
     public string? QemuPath { get; set; }
@@ -60,6 +67,13 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
                 "Flash {1} to the device instead, or run on Board=host, stm32f4 or lm3s6965.", Board, Image);
             return false;
         }
+        if (Console == Engine.Boards.BoardConsole.None && !string.IsNullOrWhiteSpace(QemuMachine))
+        {
+            Log.LogError(null, SdkDiagnosticCodes.BoardNotRunnable, null, null, 0, 0, 0, 0,
+                "firmware built with AutodiffConsole=none cannot say when it has finished or how, so -t:Run cannot run it in QEMU; " +
+                "build it with AutodiffConsole=semihosting (or uart, on a board with a UART driver) to run it");
+            return false;
+        }
         if (!File.Exists(Image))
         {
             Log.LogError(null, SdkDiagnosticCodes.ImageMissing, null, null, 0, 0, 0, 0,
@@ -93,16 +107,12 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
                 return false;
             }
             start.FileName = qemu;
-            foreach (var argument in new[]
-                     {
-                         "-M", QemuMachine!, "-nographic", "-monitor", "none", "-serial", "null",
-                         "-semihosting-config", "enable=on,target=native", "-kernel", Path.GetFullPath(Image),
-                     })
-                start.ArgumentList.Add(argument);
+            foreach (var argument in QemuArguments()) start.ArgumentList.Add(argument);
             description = $"{Path.GetFileName(Image)} in QEMU ({QemuMachine})";
         }
 
         LogReport($"Autodiff: running {description}");
+        Log.LogMessage(MessageImportance.Normal, "{0}", CommandLine.Of(start.FileName, start.ArgumentList));
         var lines = new BlockingCollection<string>();
         using var process = new Process { StartInfo = start };
         var openStreams = 2;
@@ -142,6 +152,7 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
         var deadline = timeoutSeconds > 0 ? DateTime.UtcNow.AddSeconds(timeoutSeconds) : DateTime.MaxValue;
         var timedOut = false;
         var canceled = false;
+        int? uartExitCode = null;
         while (!lines.IsCompleted)
         {
             var remaining = deadline - DateTime.UtcNow;
@@ -152,8 +163,14 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
             }
             try
             {
-                if (lines.TryTake(out var line, (int)(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1)).TotalMilliseconds, _canceled.Token))
-                    LogReport(line);
+                if (lines.TryTake(out var line, (int)(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1)).TotalMilliseconds, _canceled.Token)
+                    && Show(line) is { } status)
+                {
+                    // The UART console's last line: QEMU keeps running the halted core, so stop it here.
+                    uartExitCode = status;
+                    try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+                    break;
+                }
             }
             catch (OperationCanceledException)
             {
@@ -162,7 +179,7 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
             }
         }
 
-        if (!canceled && !timedOut)
+        if (!canceled && !timedOut && uartExitCode is null)
         {
             // Output has ended; the process normally exits right after. Wait for that, still
             // within the deadline and still stoppable.
@@ -185,9 +202,9 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
             return false;
         }
         process.WaitForExit();
-        while (lines.TryTake(out var rest)) LogReport(rest);
+        while (uartExitCode is null && lines.TryTake(out var rest)) uartExitCode = Show(rest);
 
-        ExitCode = process.ExitCode;
+        ExitCode = uartExitCode ?? process.ExitCode;
         if (ExitCode != 0)
         {
             Log.LogError(null, SdkDiagnosticCodes.RunFailed, null, null, 0, 0, 0, 0,
@@ -196,5 +213,40 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
         }
         LogReport($"Autodiff: {description} exited with code 0");
         return true;
+    }
+
+    /// <summary>The QEMU arguments: the board's machine, and its console on QEMU's standard output.</summary>
+    private IEnumerable<string> QemuArguments()
+    {
+        var arguments = new List<string> { "-M", QemuMachine!, "-nographic", "-monitor", "none" };
+        if (Console == Engine.Boards.BoardConsole.Uart)
+        {
+            // Serial devices are numbered in order: the ones before the board's UART go nowhere.
+            for (var i = 0; i < QemuUart; i++) arguments.AddRange(["-serial", "null"]);
+            arguments.AddRange(["-serial", "stdio"]);
+        }
+        else
+        {
+            arguments.AddRange(["-serial", "null", "-semihosting-config", "enable=on,target=native"]);
+        }
+        arguments.AddRange(["-kernel", Path.GetFullPath(Image)]);
+        return arguments;
+    }
+
+    /// <summary>
+    /// Logs one line of the program's output. With the UART console, returns the exit status when the
+    /// line holds the console's end (EOT, "exit", the status; boards/common/console_uart.c).
+    /// </summary>
+    private int? Show(string line)
+    {
+        var end = Console == Engine.Boards.BoardConsole.Uart ? line.IndexOf("\u0004exit ", StringComparison.Ordinal) : -1;
+        if (end < 0)
+        {
+            LogReport(line);
+            return null;
+        }
+        if (end > 0) LogReport(line[..end]);
+        var status = line[(end + 6)..].Trim();
+        return int.TryParse(status, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : 1;
     }
 }

@@ -42,7 +42,7 @@ warn=(-std=c99 -Wall -Wextra -Wpedantic -Werror)
 board=(-DAUTODIFF_IRQ_COUNT=82 -ffunction-sections -fdata-sections -I "$boards/common")
 link=(--specs=nano.specs -u _printf_float -nostartfiles -Wl,--gc-sections -L "$boards/common")
 script=(-T "$boards/stm32f4/stm32f4.ld")
-board_sources=("$boards/common/startup_cortexm.c" "$boards/common/syscalls.c" "$boards/common/semihosting.c")
+board_sources=("$boards/common/startup_cortexm.c" "$boards/common/syscalls.c" "$boards/common/console_semihosting.c" "$boards/common/semihosting.c")
 
 # build OUT OPT [DEFINES...]: test_linear.c + linear.c ($kernel, default armv7em) + board files -> OUT.elf
 kernel="$root/kernels/armv7em/linear.c"

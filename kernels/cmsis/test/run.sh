@@ -61,7 +61,7 @@ warn=(-std=c99 -Wall -Wextra -Wpedantic -Werror)
 common=(-mthumb -mfloat-abi=hard -ffunction-sections -fdata-sections -I "$boards/common"
         -I "$root/kernels/portable" -I "$root/kernels/cmsis")
 link=(--specs=nano.specs -u _printf_float -nostartfiles -Wl,--gc-sections -L "$boards/common")
-board_sources=("$boards/common/startup_cortexm.c" "$boards/common/syscalls.c" "$boards/common/semihosting.c")
+board_sources=("$boards/common/startup_cortexm.c" "$boards/common/syscalls.c" "$boards/common/console_semihosting.c" "$boards/common/semihosting.c")
 
 # Target NAME -> compiler flags, linker script, QEMU machine.
 target_flags() {

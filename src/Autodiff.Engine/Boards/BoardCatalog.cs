@@ -25,7 +25,10 @@ namespace Autodiff.Engine.Boards;
 /// ldflags: [ ... ]                    # extra linker flags
 /// linker_script: stm32f4.ld           # relative to the board folder
 /// sources: [ common/startup.c ]       # compiled into every firmware for this board
+/// console: semihosting                # semihosting (default) | uart | none; Arm boards only
+/// uart_source: usart2.c               # the board's polled UART driver, for console: uart
 /// qemu: netduinoplus2                 # QEMU machine, omit for build-only boards
+/// qemu_uart: 1                        # which -serial of that machine the UART is (default 0)
 /// </code>
 /// File names (linker script, sources) are looked up in the board folder first, then in each boards
 /// directory, so a user's board can use the SDK's shared <c>common/</c> startup code.
@@ -130,7 +133,7 @@ public static class BoardCatalog
         private static readonly string[] KnownKeys =
         {
             "name", "description", "cpu", "fpu", "float_abi", "dsp", "mve", "ram", "flash", "reserve", "budget",
-            "toolchain", "cflags", "ldflags", "linker_script", "sources", "qemu",
+            "toolchain", "cflags", "ldflags", "linker_script", "sources", "qemu", "console", "uart_source", "qemu_uart",
         };
 
         private bool _failed;
@@ -173,6 +176,9 @@ public static class BoardCatalog
             var linkerScript = linkerScriptName is null ? null : FindFile(Node("linker_script")!, linkerScriptName);
             var sourcesNode = Node("sources");
             var sources = List("sources").Select(s => FindFile(sourcesNode!, s)).ToList();
+            var (console, consoleSources) = Console(toolchain);
+            var qemuUart = Size("qemu_uart") ?? 0;
+            if (qemuUart > 8) Fail(Node("qemu_uart")!, "'qemu_uart' is the index of a QEMU -serial device, 0 to 8");
 
             var spec = new BoardSpec(
                 Name: name,
@@ -193,9 +199,48 @@ public static class BoardCatalog
                 CFlags: List("cflags"),
                 LdFlags: List("ldflags"),
                 LinkerScript: linkerScript,
-                Sources: sources,
-                QemuMachine: String("qemu"));
+                Sources: console is null ? sources : sources.Concat(consoleSources[console]).Distinct(StringComparer.Ordinal).ToList(),
+                QemuMachine: String("qemu"))
+            {
+                BoardSources = sources,
+                Console = console,
+                ConsoleSources = consoleSources,
+                QemuUart = (int)qemuUart,
+            };
             return _failed ? null : spec;
+        }
+
+        /// <summary>
+        /// The board's console and, for each console it can have, the files that implement it: the
+        /// SDK's common ones, found like <c>sources:</c>, and for <c>uart</c> the board's driver.
+        /// The host has none (its programs print natively).
+        /// </summary>
+        private (string? Console, IReadOnlyDictionary<string, IReadOnlyList<string>> Sources) Console(BoardToolchain toolchain)
+        {
+            var consoleNode = Node("console");
+            var uartNode = Node("uart_source");
+            var available = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            if (toolchain == BoardToolchain.Host)
+            {
+                foreach (var node in new[] { consoleNode, uartNode }.OfType<YamlNode>())
+                    Fail(node, "the host board prints natively and has no console or UART to choose");
+                return (null, available);
+            }
+
+            var console = String("console") ?? BoardConsole.Semihosting;
+            if (!BoardConsole.All.Contains(console))
+                Fail(consoleNode!, $"console must be one of {string.Join(", ", BoardConsole.All)}, not '{console}'");
+            var uart = String("uart_source");
+            if (console == BoardConsole.Uart && uart is null) Fail(consoleNode!, "console: uart needs 'uart_source', the board's UART driver");
+            foreach (var kind in BoardConsole.All)
+            {
+                if (kind == BoardConsole.Uart && uart is null) continue;
+                // Only the chosen console's files must exist; the others are found when a build asks for them.
+                var files = BoardConsole.CommonSources(kind).Select(f => kind == console ? FindFile(consoleNode ?? root, f) : TryFindFile(f)).ToList();
+                if (kind == BoardConsole.Uart) files.Add(FindFile(uartNode!, uart!));
+                if (files.All(f => f is not null)) available[kind] = files!;
+            }
+            return (console, available);
         }
 
         private YamlNode? Node(string key) =>
@@ -261,13 +306,12 @@ public static class BoardCatalog
             return Array.Empty<string>();
         }
 
+        private string? TryFindFile(string relativePath) =>
+            searchPath.Select(d => Path.GetFullPath(Path.Combine(d, relativePath))).FirstOrDefault(File.Exists);
+
         private string FindFile(YamlNode node, string relativePath)
         {
-            foreach (var directory in searchPath)
-            {
-                var path = Path.GetFullPath(Path.Combine(directory, relativePath));
-                if (File.Exists(path)) return path;
-            }
+            if (TryFindFile(relativePath) is { } path) return path;
             Fail(node, $"file '{relativePath}' found neither in the board folder nor in {string.Join(", ", searchPath.Skip(1))}");
             return relativePath;
         }

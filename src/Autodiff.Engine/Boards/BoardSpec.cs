@@ -33,7 +33,10 @@ public enum BoardToolchain
 /// <param name="CFlags">Extra compiler flags beyond <see cref="ArchitectureFlags"/>.</param>
 /// <param name="LdFlags">Extra linker flags beyond <see cref="ArchitectureFlags"/>.</param>
 /// <param name="LinkerScript">Absolute path of the linker script, or null (host).</param>
-/// <param name="Sources">Absolute paths of the startup and system-call C sources compiled into every firmware.</param>
+/// <param name="Sources">
+/// Absolute paths of the C sources compiled into every firmware: the board's <c>sources:</c> and then
+/// the files of its <see cref="Console"/>.
+/// </param>
 /// <param name="QemuMachine">QEMU <c>-M</c> machine that emulates the board, or null when it is build-only.</param>
 public sealed record BoardSpec(
     string Name,
@@ -57,6 +60,22 @@ public sealed record BoardSpec(
     IReadOnlyList<string> Sources,
     string? QemuMachine)
 {
+    /// <summary>The board's own <c>sources:</c>, without any console's files.</summary>
+    public IReadOnlyList<string> BoardSources { get; init; } = Sources;
+
+    /// <summary>The console firmware gets unless the build chooses another (<see cref="BoardConsole"/>); null on the host.</summary>
+    public string? Console { get; init; }
+
+    /// <summary>For each console this board can have, the files implementing it (absolute paths).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ConsoleSources { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Index of the QEMU <c>-serial</c> device that is the board's UART (netduinoplus2: USART2 is 1).</summary>
+    public int QemuUart { get; init; }
+
+    /// <summary>The sources of firmware built with <paramref name="console"/>, or null when the board cannot have that console.</summary>
+    public IReadOnlyList<string>? SourcesWith(string console) =>
+        ConsoleSources.TryGetValue(console, out var files) ? BoardSources.Concat(files).Distinct(StringComparer.Ordinal).ToList() : null;
+
     /// <summary>Full path of the <c>board.yaml</c> this spec was read from.</summary>
     public string BoardFile => Path.Combine(Directory, BoardCatalog.BoardFileName);
 

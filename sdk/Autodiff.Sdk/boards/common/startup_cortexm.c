@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Reset and vector table for Cortex-M boards: prepares RAM as C expects (.data copied from flash,
    .bss zeroed), turns on the FPU where there is one, runs the constructors, then main(), and ends
-   with exit(main()): that flushes stdio and reaches _exit (syscalls.c), which hands the value to the
-   host through semihosting, making it the exit code of a QEMU run. */
+   with exit(main()): that flushes stdio and reaches _exit (syscalls.c), which ends the program
+   through the board's console (console.h); with semihosting the value becomes the exit code of a
+   QEMU run. */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "semihosting.h"
+#include "console.h"
 
 /* Device interrupts after the 16 core exceptions; each board passes its own count. */
 #ifndef AUTODIFF_IRQ_COUNT
@@ -150,5 +151,5 @@ void Reset_Handler(void)
 void Default_Handler(void)
 {
     /* An unexpected exception: report failure instead of hanging the run. */
-    ad_semihost_exit(3);
+    ad_console_exit(3);
 }

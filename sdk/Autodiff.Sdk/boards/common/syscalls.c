@@ -1,29 +1,33 @@
 /* SPDX-License-Identifier: MIT */
-/* The system calls newlib needs, implemented on semihosting: printf and friends reach the host's
-   console, malloc grows a heap between the end of .bss and the stack, and exit() ends the run with
-   its status as the host process's exit code. */
+/* The system calls newlib needs: printf and friends reach the board's console (console.h: semihosting,
+   a UART or none), malloc grows a heap between the end of .bss and the stack, and exit() ends the
+   program through the console (with semihosting, its status becomes the QEMU process's exit code).
+   Every call is weak, so firmware that defines its own (a _write to its own UART or to an RTT
+   buffer) replaces the SDK's without a "multiple definition" error. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
-#include "semihosting.h"
+#include "console.h"
 
 /* Keeps the heap this far below the current stack pointer. */
 #define AD_STACK_MARGIN 1024u
 
 extern char end; /* first free byte after .bss, from the linker script */
 
-int _write(int fd, const char *data, int length);
-int _read(int fd, char *data, int length);
-int _close(int fd);
-int _lseek(int fd, int offset, int whence);
-int _fstat(int fd, struct stat *st);
-int _isatty(int fd);
-void *_sbrk(ptrdiff_t increment);
-int _getpid(void);
-int _kill(int pid, int signal);
-void _exit(int status);
+#define AD_WEAK __attribute__((weak))
+
+AD_WEAK int _write(int fd, const char *data, int length);
+AD_WEAK int _read(int fd, char *data, int length);
+AD_WEAK int _close(int fd);
+AD_WEAK int _lseek(int fd, int offset, int whence);
+AD_WEAK int _fstat(int fd, struct stat *st);
+AD_WEAK int _isatty(int fd);
+AD_WEAK void *_sbrk(ptrdiff_t increment);
+AD_WEAK int _getpid(void);
+AD_WEAK int _kill(int pid, int signal);
+AD_WEAK void _exit(int status);
 
 int _write(int fd, const char *data, int length)
 {
@@ -32,7 +36,7 @@ int _write(int fd, const char *data, int length)
         return -1;
     }
     if (length <= 0) return 0;
-    return (int)ad_semihost_write(fd == 2, data, (size_t)length);
+    return (int)ad_console_write(fd == 2, data, (size_t)length);
 }
 
 int _read(int fd, char *data, int length)
@@ -101,5 +105,5 @@ int _kill(int pid, int signal)
 
 void _exit(int status)
 {
-    ad_semihost_exit(status);
+    ad_console_exit(status);
 }
