@@ -2,7 +2,8 @@
 //   dotnet run -c Release --project bench/Autodiff.Bench [-- --board stm32f4]
 // 1. how long loading and differentiating takes, for the seed's MNIST MLP and a 200-layer MLP;
 // 2. for every sample and test model: arena bytes, the lower bound, the bytes of a plan that
-//    stores every gradient, the bytes of a plan that never reuses memory, and generation time.
+//    stores every gradient, the bytes of a plan that never reuses memory, and generation time;
+// 3. with --deep, the time of each compiler stage for models of 2,000 to 32,000 layers.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -57,6 +58,42 @@ foreach (var (path, label) in models)
     var generate = Median(() => ModelCompiler.Compile(new CompileRequest(path, board, KernelChoice.Portable, RamBudget: long.MaxValue)));
     Console.WriteLine($"{label,-30}{plan.ArenaBytes,10}{plan.LowerBoundBytes,10}" +
                       $"{(double)plan.ArenaBytes / Math.Max(plan.LowerBoundBytes, 1),7:0.000}{allGradients.ArenaBytes,11}{noReuse,11}{Ms(generate),13}");
+}
+
+// 3. With --deep: time of each compiler stage for very deep models, to see what grows faster than
+//    the model (one run each; a stage that quadruples when the model doubles is quadratic).
+if (args.Contains("--deep"))
+{
+    Console.WriteLine();
+    Console.WriteLine("== Deep models: milliseconds per stage (linear 8 + relu pairs) ==");
+    Console.WriteLine($"{"layers",8}{"load",8}{"lower",8}{"plan",8}{"emit",8}{"report",8}");
+    foreach (var layers in new[] { 2000, 8000, 32000 })
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"autodiff-bench-deep{layers}.yaml");
+        File.WriteAllText(path, DeepNarrow(layers));
+        var sw = Stopwatch.StartNew();
+        long Lap() { var ms = sw.ElapsedMilliseconds; sw.Restart(); return ms; }
+        var spec = ModelLoader.Load(path, new DiagnosticBag())!;
+        var load = Lap();
+        var training = ModelLowering.Lower(spec, new DiagnosticBag())!;
+        var lower = Lap();
+        var plan = MemoryPlanner.Plan(training, PlanOptions.Default);
+        var planMs = Lap();
+        Autodiff.Engine.CodeGen.ModelEmitter.Emit(training, plan, path);
+        var emit = Lap();
+        var kernels = Autodiff.Engine.CodeGen.KernelSelection.Select(plan, board, KernelChoice.Portable, new DiagnosticBag(), null);
+        Lap();
+        Autodiff.Engine.Report.ReportWriter.Files(training, plan, board, Budget.For(board, long.MaxValue, null), kernels, path);
+        Console.WriteLine($"{layers,8}{load,8}{lower,8}{planMs,8}{emit,8}{Lap(),8}");
+    }
+}
+
+static string DeepNarrow(int layers)
+{
+    var sb = new StringBuilder("autodiff: 1\nname: deep\ninputs: { x: [8], y: [8] }\nlayers:\n");
+    for (var i = 0; i < layers; i++) sb.Append(i % 2 == 0 ? "  - linear: { units: 8 }\n" : "  - relu\n");
+    sb.Append("loss: { mse: { target: y } }\noptimizer: { sgd: { lr: 0.01 } }\n");
+    return sb.ToString();
 }
 
 // The frozen-weights test model reads .npy files that the tests generate; write the same kind here.
