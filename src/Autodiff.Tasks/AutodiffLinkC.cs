@@ -75,7 +75,9 @@ public sealed class AutodiffLinkC : GccToolTask
         {
             Log.LogError(null, SdkDiagnosticCodes.RegionOverflow, null, null, 0, 0, 0, 0,
                 "the firmware does not fit board '{0}': region {1} overflowed by {2} bytes. The model arenas are in the report above; " +
-                "shrink them (smaller batch, fewer units, frozen layers), lower AutodiffRamReserve, or choose a board with more memory.",
+                "shrink them (smaller batch, fewer units, frozen layers), let models that never train at the same time share one arena " +
+                "(ArenaGroup metadata), make the firmware's own buffers smaller, or choose a board with more memory " +
+                "(AutodiffRamReserve only sets the planning budget and frees no RAM).",
                 Board ?? "", region, bytes);
             return true;
         }

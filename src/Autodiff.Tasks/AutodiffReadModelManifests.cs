@@ -47,7 +47,7 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
         var sources = new List<ITaskItem>();
         var files = new List<ITaskItem>();
         var includes = new List<string>();
-        var kernels = new List<string>();
+        var kernels = new List<string>(); // as the manifests list them, every model's
         var kernelIncludes = new List<string>();
         var kernelDefines = new List<string>();
         var report = new List<string>();
@@ -78,11 +78,7 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
                 files.Add(item);
                 if (string.Equals(Path.GetExtension(file), ".c", StringComparison.OrdinalIgnoreCase)) sources.Add(item);
             }
-            foreach (var kernel in manifest.KernelSources)
-            {
-                var path = Path.GetFullPath(Path.IsPathRooted(kernel) ? kernel : Path.Combine(KernelsDirectory, kernel));
-                if (!kernels.Contains(path)) kernels.Add(path);
-            }
+            kernels.AddRange(manifest.KernelSources);
             // One note per code for the whole build, however many models share it (AD5003 says once how to enable CMSIS).
             foreach (var note in manifest.Notes ?? [])
                 if (!notes.Exists(n => n.Code == note.Code)) notes.Add(note);
@@ -93,6 +89,10 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
             report.AddRange(manifest.ReportLines);
         }
 
+        var firmwareKernels = FirmwareKernels.Unify(kernels, out var kernelChanges);
+        foreach (var change in kernelChanges)
+            LogReport($"Autodiff: kernel family '{change.Family}' is {change.Chosen} for every model of this firmware " +
+                      $"(one implementation per family links; models that chose {string.Join(" or ", change.Replaced)} run it too)");
         foreach (var note in notes)
             Log.LogMessage(null, note.Code, null, note.File, note.Line, note.Column, 0, 0, MessageImportance.High, "{0}", note.Message);
         foreach (var line in report) LogReport(line);
@@ -102,7 +102,10 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
         IncludeDirectories = includes.ToArray();
         KernelIncludeDirectories = kernelIncludes.ToArray();
         KernelDefines = kernelDefines.ToArray();
-        KernelSources = kernels.Select(k => (ITaskItem)KernelSource(k)).ToArray();
+        KernelSources = firmwareKernels
+            .Select(k => Path.GetFullPath(Path.IsPathRooted(k) ? k : Path.Combine(KernelsDirectory, k)))
+            .Distinct()
+            .Select(k => (ITaskItem)KernelSource(k)).ToArray();
         ReportLines = report.ToArray();
         return !Log.HasLoggedErrors;
     }

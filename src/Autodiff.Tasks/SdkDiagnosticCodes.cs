@@ -7,6 +7,9 @@ namespace Autodiff.Tasks;
 /// </summary>
 public static class SdkDiagnosticCodes
 {
+    /// <summary>The arenas of all the firmware's models together exceed the board's budget (checked before linking).</summary>
+    public const string FirmwareOverBudget = "AD3002";
+
     /// <summary>Firmware image does not fit a memory region of the board (linker overflow).</summary>
     public const string RegionOverflow = "AD3901";
 
@@ -66,6 +69,21 @@ public static class SdkDiagnosticCodes
 
     /// <summary><c>-t:Run</c> found an image (or QEMU) that cannot be started, e.g. not executable.</summary>
     public const string ImageNotRunnable = "AD4405";
+
+    /// <summary>An <c>AutodiffData</c> file does not exist.</summary>
+    public const string DataFileMissing = "AD4501";
+
+    /// <summary>An <c>AutodiffData</c> file is not a .npy file the SDK reads (format, dtype, order, size).</summary>
+    public const string DataUnreadable = "AD4502";
+
+    /// <summary>An <c>AutodiffData</c> item has invalid metadata (Symbol, ElementType, Pack, Threshold, First, Count).</summary>
+    public const string DataInvalidMetadata = "AD4503";
+
+    /// <summary>A value of an <c>AutodiffData</c> file does not fit its element type, or First/Count lie outside the file.</summary>
+    public const string DataNotRepresentable = "AD4504";
+
+    /// <summary>Two <c>AutodiffData</c> items make the same C symbol.</summary>
+    public const string DataDuplicateSymbol = "AD4505";
 
     /// <summary>An unexpected failure inside an SDK task (a bug in Autodiff; reported instead of crashing MSBuild).</summary>
     public const string InternalError = "AD4999";
