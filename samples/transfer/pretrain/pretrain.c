@@ -35,8 +35,9 @@ int main(void)
     int epoch, label;
 
     if (!transfer_stage_info(STAGE_PRETRAIN, &info)) {
-        printf("pretraining skipped: built without its data (set AUTODIFF_MNIST_DIR and rebuild)\n");
-        return 0;
+        /* The device build runs pretraining only when the data is there, so this is an error. */
+        printf("pretraining: built without its data (set AUTODIFF_MNIST_DIR and rebuild)\n");
+        return 1;
     }
     snprintf(folder, sizeof folder, "../obj/pretrained/%s", info.data_name);
     printf("pretraining (%s) on the host: %s\n", info.data_name, info.classes);
