@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* MNIST digits kept in flash. The build writes their definitions (MnistData.targets) from the
-   MNIST test set named by AUTODIFF_MNIST_DIR; without it the sets are empty. */
+/* MNIST digits kept in flash. The build puts them there from the MNIST test set named by
+   AUTODIFF_MNIST_DIR, as AutodiffData items (MnistData.targets, mnist_data.c); without it the sets
+   are empty. */
 #ifndef MNIST_DATA_H
 #define MNIST_DATA_H
 

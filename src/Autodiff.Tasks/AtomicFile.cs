@@ -23,7 +23,8 @@ internal static class AtomicFile
     /// <summary>Always writes, so the file's timestamp records that the step ran.</summary>
     public static void Write(string path, string content) => Write(path, Utf8NoBom.GetBytes(content));
 
-    private static void Write(string path, byte[] bytes)
+    /// <summary>Always writes the bytes (binary outputs such as .npy files).</summary>
+    public static void Write(string path, byte[] bytes)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";

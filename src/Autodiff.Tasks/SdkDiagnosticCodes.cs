@@ -70,6 +70,21 @@ public static class SdkDiagnosticCodes
     /// <summary><c>-t:Run</c> found an image (or QEMU) that cannot be started, e.g. not executable.</summary>
     public const string ImageNotRunnable = "AD4405";
 
+    /// <summary>An <c>AutodiffData</c> file does not exist.</summary>
+    public const string DataFileMissing = "AD4501";
+
+    /// <summary>An <c>AutodiffData</c> file is not a .npy file the SDK reads (format, dtype, order, size).</summary>
+    public const string DataUnreadable = "AD4502";
+
+    /// <summary>An <c>AutodiffData</c> item has invalid metadata (Symbol, ElementType, Pack, Threshold, First, Count).</summary>
+    public const string DataInvalidMetadata = "AD4503";
+
+    /// <summary>A value of an <c>AutodiffData</c> file does not fit its element type, or First/Count lie outside the file.</summary>
+    public const string DataNotRepresentable = "AD4504";
+
+    /// <summary>Two <c>AutodiffData</c> items make the same C symbol.</summary>
+    public const string DataDuplicateSymbol = "AD4505";
+
     /// <summary>An unexpected failure inside an SDK task (a bug in Autodiff; reported instead of crashing MSBuild).</summary>
     public const string InternalError = "AD4999";
 }

@@ -80,6 +80,14 @@ public sealed class FirmwareProject
         return this;
     }
 
+    public FirmwareProject WithBytes(string relativePath, byte[] content)
+    {
+        var path = PathOf(relativePath);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, content);
+        return this;
+    }
+
     public string PathOf(string relativePath) => Path.Combine(Directory, relativePath.Replace('/', Path.DirectorySeparatorChar));
 
     public ProcessResult Build(params string[] arguments) =>

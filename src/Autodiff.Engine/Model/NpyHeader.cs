@@ -5,10 +5,12 @@ namespace Autodiff.Engine.Model;
 /// accepted: exactly the keys <c>descr</c> (a string), <c>fortran_order</c> (True/False) and
 /// <c>shape</c> (a tuple of non-negative integers), each once, with an optional trailing comma.
 /// </summary>
-internal static class NpyHeader
+public static class NpyHeader
 {
+    /// <summary>The three keys of a header: dtype string, storage order and shape.</summary>
     public sealed record Fields(string Descr, bool FortranOrder, IReadOnlyList<int> Shape);
 
+    /// <summary>Parses the header dict; false with the reason in <paramref name="error"/> otherwise.</summary>
     public static bool TryParse(string text, out Fields fields, out string error)
     {
         fields = new Fields("", false, []);
