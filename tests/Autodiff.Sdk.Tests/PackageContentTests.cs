@@ -17,11 +17,11 @@ public sealed class PackageContentTests(SdkPackageFixture sdk)
     }
 
     [Fact]
-    public void Package_carries_licence_readme_icon_and_third_party_notices()
+    public void Package_carries_licence_readme_icon_third_party_notices_and_model_schema()
     {
         var entries = Entries();
 
-        foreach (var file in new[] { "LICENSE", "README.md", "icon.png", "THIRD-PARTY-NOTICES.txt" })
+        foreach (var file in new[] { "LICENSE", "README.md", "icon.png", "THIRD-PARTY-NOTICES.txt", "schema/autodiff-model.schema.json" })
             Assert.Contains(file, entries);
         Assert.Contains("MIT License", ReadEntry("LICENSE"));
         Assert.Contains("Copyright (c) Autodiff contributors", ReadEntry("LICENSE"));

@@ -227,7 +227,7 @@ public static class LayerCatalog
         return false;
     }
 
-    private static string Describe(ArgKind kind) => kind switch
+    internal static string Describe(ArgKind kind) => kind switch
     {
         ArgKind.PositiveInt => "a positive integer",
         ArgKind.Int => "an integer",

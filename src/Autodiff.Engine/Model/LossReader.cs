@@ -9,7 +9,8 @@ internal sealed record RawLoss(
 /// <summary>Reads <c>loss: { kind: { target: y, in: name, l2: λ } }</c>.</summary>
 internal static class LossReader
 {
-    private static readonly string[] Known = ["target", "in", "l2"];
+    /// <summary>The arguments every loss takes (the JSON schema lists them too).</summary>
+    internal static readonly string[] Known = ["target", "in", "l2"];
 
     public static RawLoss? Read(YNode node, IReadOnlyList<InputSpec> inputs, ReadContext ctx)
     {

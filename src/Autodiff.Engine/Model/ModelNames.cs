@@ -24,7 +24,10 @@ public static partial class ModelNames
 {
     public const int MaxLength = 63;
 
-    [GeneratedRegex("^[a-z_][a-z0-9_]*$", RegexOptions.CultureInvariant)]
+    /// <summary>The form of every name, before the reserved ones are excluded.</summary>
+    public const string IdentifierRegex = "^[a-z_][a-z0-9_]*$";
+
+    [GeneratedRegex(IdentifierRegex, RegexOptions.CultureInvariant)]
     private static partial Regex IdentifierPattern();
 
     private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal)

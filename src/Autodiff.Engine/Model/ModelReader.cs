@@ -11,8 +11,9 @@ namespace Autodiff.Engine.Model;
 /// </summary>
 internal static class ModelReader
 {
-    private static readonly string[] TopLevelKeys = ["autodiff", "name", "inputs", "batch", "layers", "loss", "optimizer", "init", "calibration"];
-    private static readonly string[] RequiredKeys = ["name", "inputs", "layers", "loss", "optimizer"];
+    /// <summary>Every key a model file may hold at its top level (the JSON schema lists them too).</summary>
+    internal static readonly string[] TopLevelKeys = ["autodiff", "name", "inputs", "batch", "layers", "loss", "optimizer", "init", "calibration"];
+    internal static readonly string[] RequiredKeys = ["name", "inputs", "layers", "loss", "optimizer"];
 
     public static ModelSpec? Read(YNode root, ReadContext ctx)
     {

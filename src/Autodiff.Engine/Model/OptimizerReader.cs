@@ -10,14 +10,31 @@ namespace Autodiff.Engine.Model;
 /// </summary>
 internal static class OptimizerReader
 {
-    private static readonly Dictionary<OptimizerKind, string[]> Known = new()
+    /// <summary>Each optimizer's arguments besides <c>schedule</c> (the JSON schema lists them too).</summary>
+    internal static readonly Dictionary<OptimizerKind, string[]> Known = new()
     {
         [OptimizerKind.Sgd] = ["lr", "momentum", "dampening", "nesterov", "weight_decay"],
         [OptimizerKind.Adam] = ["lr", "betas", "eps", "weight_decay"],
         [OptimizerKind.RmsProp] = ["lr", "alpha", "eps", "momentum", "weight_decay"],
     };
 
-    private static readonly string[] ScheduleKinds = ["step", "exponential", "cosine"];
+    /// <summary>Each schedule's arguments, required ones first as <see cref="ScheduleRequired"/> says.</summary>
+    internal static readonly Dictionary<string, string[]> ScheduleArgs = new()
+    {
+        ["step"] = ["step_size", "gamma"],
+        ["exponential"] = ["gamma"],
+        ["cosine"] = ["t_max", "eta_min"],
+    };
+
+    /// <summary>The argument each schedule cannot do without.</summary>
+    internal static readonly Dictionary<string, string> ScheduleRequired = new()
+    {
+        ["step"] = "step_size",
+        ["exponential"] = "gamma",
+        ["cosine"] = "t_max",
+    };
+
+    private static IEnumerable<string> ScheduleKinds => ScheduleArgs.Keys;
 
     public static OptimizerSpec? Read(YNode node, ReadContext ctx)
     {
@@ -86,20 +103,20 @@ internal static class OptimizerReader
         {
             case "step":
             {
-                var args = ctx.Args("step", map, ["step_size", "gamma"], []);
+                var args = ctx.Args("step", map, ScheduleArgs["step"], []);
                 var stepSize = Required(args, "step_size", at, ctx, a => a.Int("step_size", diags, min: 1));
                 var gamma = args.Float("gamma", 0.1, diags, FloatRange.Positive);
                 return stepSize is { } n ? new StepSchedule(n, gamma, at) : null;
             }
             case "exponential":
             {
-                var args = ctx.Args("exponential", map, ["gamma"], []);
+                var args = ctx.Args("exponential", map, ScheduleArgs["exponential"], []);
                 var gamma = Required(args, "gamma", at, ctx, a => a.Float("gamma", diags, FloatRange.Positive));
                 return gamma is { } g ? new ExponentialSchedule(g, at) : null;
             }
             case "cosine":
             {
-                var args = ctx.Args("cosine", map, ["t_max", "eta_min"], []);
+                var args = ctx.Args("cosine", map, ScheduleArgs["cosine"], []);
                 var tMax = Required(args, "t_max", at, ctx, a => a.Int("t_max", diags, min: 1));
                 var etaMin = args.Float("eta_min", 0, diags, FloatRange.NonNegative);
                 return tMax is { } t ? new CosineSchedule(t, etaMin, at) : null;
