@@ -128,7 +128,7 @@ count() {
 <Project Sdk="Autodiff.Sdk">
   <Import Project="$samples/transfer/TransferData.props" />
   <PropertyGroup>
-    <AutodiffDefines>AD_BENCH_STEPS=$steps;AD_BENCH_WARMUP=2</AutodiffDefines>
+    <AutodiffDefines>\$(AutodiffDefines);AD_BENCH_STEPS=$steps;AD_BENCH_WARMUP=2</AutodiffDefines>
   </PropertyGroup>
   <ItemGroup>
     <CCompile Include="bench_predict.c" />
