@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Instruction-count firmware for the transfer sample's model: built in a project that imports
    samples/transfer/TransferData.props (so the same model file, data and pretrained weights), it
    runs AD_BENCH_WARMUP forward passes (transfer_predict) on held-out samples of the device stage,

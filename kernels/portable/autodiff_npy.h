@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing float arrays as NumPy .npy files, on the host only (Board=host): the files a model's
    weights: folder and calibration: samples are read from. A pretraining program on the build
    machine calls NAME_save_parameters(folder) (generated for every model on the host board), which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ad_write_npy: see autodiff_npy.h. Portable C99 with stdio, but compiled only for the host board
    (the engine lists it there), since Arm firmware has no files. */
 #include "autodiff_npy.h"

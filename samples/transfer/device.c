@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The device stage of the transfer sample: the model's backbone is frozen with the weights the
    host pretrained (int8, or float32 with -p:AutodiffQuantize=false), and only its head trains,
    on classes the backbone never saw. Prints the held-out accuracy; main() returns 0 only when it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The gesture data set of the transfer sample (transfer_data.h). Pretraining learns 8 gestures;
    the device learns 4 new ones (swipe z, shake x, double tap y, circle around y), each a movement
    the pretraining saw only on other axes. Every sample is generated from its own seed, so any

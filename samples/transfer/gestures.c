@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The gesture generator: see gestures.h. */
 #include "gestures.h"
 

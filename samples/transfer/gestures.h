@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Synthetic 3-axis accelerometer gestures, made the same way on the build machine and on the
    device: a window of GESTURE_STEPS readings (x, y, z in g) holding one movement with random
    timing, size, speed, wrist tilt and sensor noise. The 12 gestures are four movements (a swipe,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The MNIST data set of the transfer sample (transfer_data.h), -p:TransferData=mnist: the digits
    the build puts in flash (../mnist/MnistData.targets: 6,000 for training, 1,000 held out).
    Pretraining learns digits 0-4; the device learns 5-9, as labels 0-4. A sample index is a digit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The two stages of transfer learning see different classes of one data set: pretraining (on the
    build machine) the old ones, the device the new ones, each as labels 0..class_count-1 of the
    model's TRANSFER_CLASSES outputs (a stage may use fewer than all of them). One

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The pretraining stage of the transfer sample, on the build machine (Board=host,
    AutodiffTrainAll=true): the device's model file with every layer trainable and float32 learns
    the old classes, then writes what the device build reads:
