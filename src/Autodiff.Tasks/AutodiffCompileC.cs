@@ -4,7 +4,8 @@ using Microsoft.Build.Utilities;
 namespace Autodiff.Tasks;
 
 /// <summary>
-/// Compiles one C source to an object with gcc (always <c>-std=c99</c>), writing a dependency file
+/// Compiles one C source to an object with gcc (always <c>-std=c99</c>; a C++ source with the C++
+/// driver and <c>-std=c++17</c>, <see cref="CxxCompiler"/>), writing a dependency file
 /// (<c>-MMD</c>) so later builds know which headers it read. Skips the compiler when the object is
 /// newer than the source, every recorded header and the <see cref="ExtraInputs"/>.
 /// </summary>
@@ -35,6 +36,9 @@ public sealed class AutodiffCompileC : GccToolTask
     /// </summary>
     public bool ThirdPartySource { get; set; }
 
+    /// <summary>The C++ driver, for C++ sources; empty when the toolchain has none.</summary>
+    public string? CxxCompiler { get; set; }
+
     /// <summary>Files whose change forces recompilation (e.g. the file recording the flags).</summary>
     public ITaskItem[] ExtraInputs { get; set; } = Array.Empty<ITaskItem>();
 
@@ -49,11 +53,25 @@ public sealed class AutodiffCompileC : GccToolTask
 
     private string ObjectPath => Source.GetMetadata("ObjectFile");
 
+    private bool IsCxx => Autodiff.Tasks.CxxCompiler.IsCxxSource(Source.ItemSpec);
+
     private string DependencyPath => Source.GetMetadata("DependencyFile");
 
     /// <inheritdoc />
     public override bool Execute()
     {
+        if (IsCxx)
+        {
+            if (string.IsNullOrWhiteSpace(CxxCompiler))
+            {
+                Log.LogError(null, SdkDiagnosticCodes.ToolchainMissing, null, Source.ItemSpec, 0, 0, 0, 0,
+                    "'{0}' is C++, but there is no C++ compiler beside '{1}'. Install it (Debian/Ubuntu: apt-get install g++, " +
+                    "or for Arm boards the GNU Arm toolchain's arm-none-eabi-g++) or remove the file from CCompile.",
+                    Source.ItemSpec, Compiler);
+                return false;
+            }
+            Compiler = CxxCompiler!;
+        }
         var succeeded = base.Execute();
         if (succeeded) ObjectFile = MsBuildEscaping.Item(ObjectPath);
         return succeeded;
@@ -85,7 +103,7 @@ public sealed class AutodiffCompileC : GccToolTask
     {
         var builder = new CommandLineBuilder(quoteHyphensOnCommandLine: false, useNewLineSeparator: false);
         builder.AppendSwitch("-c");
-        builder.AppendSwitch("-std=c99");
+        builder.AppendSwitch(IsCxx ? "-std=c++17" : "-std=c99");
         builder.AppendSwitch("-fdiagnostics-color=never");
         builder.AppendSwitch("-fno-diagnostics-show-caret");
         foreach (var flag in Flags.Where(f => !string.IsNullOrWhiteSpace(f) && !(ThirdPartySource && IsStrictnessFlag(f)))) builder.AppendSwitch(Quote(flag));

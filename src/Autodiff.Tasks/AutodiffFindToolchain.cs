@@ -24,6 +24,9 @@ public sealed class AutodiffFindToolchain : AutodiffTask
     /// <summary>Full path of the C compiler, which also drives the linker.</summary>
     [Output] public string CompilerPath { get; private set; } = "";
 
+    /// <summary>Full path of the C++ driver beside the C compiler (<see cref="CxxCompiler"/>); empty when there is none.</summary>
+    [Output] public string CxxCompilerPath { get; private set; } = "";
+
     /// <summary>Full path of objcopy (Arm only; empty on the host).</summary>
     [Output] public string ObjcopyPath { get; private set; } = "";
 
@@ -42,6 +45,7 @@ public sealed class AutodiffFindToolchain : AutodiffTask
                 return false;
             }
             CompilerPath = found;
+            CxxCompilerPath = CxxCompiler.Beside(found) ?? "";
             return true;
         }
 
@@ -65,6 +69,7 @@ public sealed class AutodiffFindToolchain : AutodiffTask
             return false;
         }
         CompilerPath = gcc;
+        CxxCompilerPath = CxxCompiler.Beside(gcc) ?? "";
         ObjcopyPath = objcopy;
         return true;
     }

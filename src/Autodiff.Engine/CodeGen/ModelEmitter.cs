@@ -32,6 +32,12 @@ public static class ModelEmitter
         w.Line();
         w.Line("#include <stdint.h>");
         w.Line();
+        // C linkage for C++ callers: the definitions are compiled as C. The comment after the brace
+        // keeps CWriter from indenting the declarations as a block.
+        w.Line("#ifdef __cplusplus");
+        w.Line("extern \"C\" { /* the definitions are C */");
+        w.Line("#endif");
+        w.Line();
         w.Line($"#define {n}_ARENA_BYTES  {CText.Unsigned(plan.ArenaBytes)}");
         w.Line($"#define {n}_BATCH        {training.Batch}");
         w.Line($"#define {n}_INPUT_SIZE   {PerSample(training.Graph.Inputs)}");
@@ -56,6 +62,10 @@ public static class ModelEmitter
             HostParameterFiles.Declare(w, n);
             w.Line();
         }
+        w.Line("#ifdef __cplusplus");
+        w.Line("} /* extern \"C\" */");
+        w.Line("#endif");
+        w.Line();
         w.Line($"#endif /* {guard} */");
         return w.ToString();
     }
