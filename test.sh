@@ -5,9 +5,46 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-dotnet test Autodiff.sln -c Release --nologo "$@" 2>&1 | tee "$log"
+work=$(mktemp -d)
+trap 'rm -rf "$log" "$work"' EXIT
+
+# Build once, then run the test projects side by side, each into its own log, so a long project
+# (the SDK's end-to-end tests) does not hide the others: a line when each starts and ends, and every
+# minute which are still running, for how long, and how many of their tests failed so far.
+dotnet build Autodiff.sln -c Release --nologo -v:q 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+if [ "$status" -eq 0 ]; then
+    projects=$(find tests -name '*.Tests.csproj' | sort)
+    start=$SECONDS
+    for project in $projects; do
+        name=$(basename "$project" .csproj)
+        echo "test: $name started"
+        ( dotnet test "$project" -c Release --nologo --no-build "$@" >"$work/$name.log" 2>&1; echo $? >"$work/$name.rc" ) &
+    done
+    pending=$projects
+    while [ -n "$pending" ]; do
+        sleep 5
+        still=""
+        for project in $pending; do
+            name=$(basename "$project" .csproj)
+            if [ -f "$work/$name.rc" ]; then
+                cat "$work/$name.log" >>"$log"
+                summary=$(grep -E '^(Passed|Failed)! +- ' "$work/$name.log" | tail -1 | sed -E 's/ +- [^ ]+\.dll.*$//')
+                echo "test: $name finished after $(( (SECONDS - start) / 60 )) min: ${summary:-no summary (see the output above)}"
+                [ "$(cat "$work/$name.rc")" -eq 0 ] || { status=1; cat "$work/$name.log"; }
+            else
+                still="$still $project"
+            fi
+        done
+        pending=$still
+        if [ -n "$pending" ] && [ $(( (SECONDS - start) % 60 )) -lt 5 ]; then
+            for project in $pending; do
+                name=$(basename "$project" .csproj)
+                echo "test: $name still running ($(( (SECONDS - start) / 60 )) min, $(grep -cE '^\s+Failed ' "$work/$name.log") failed so far)"
+            done
+        fi
+    done
+fi
 
 # One summary line per test project: "Passed!  - Failed: 0, Passed: 9, Skipped: 0, Total: 9, ..."
 count() { grep -E '^(Passed|Failed)! +- ' "$log" | grep -Eo "$1: +[0-9]+" | awk '{ n += $2 } END { print n + 0 }'; }
