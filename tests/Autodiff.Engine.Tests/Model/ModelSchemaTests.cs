@@ -42,9 +42,10 @@ public sealed class ModelSchemaTests
     }
 
     [Fact]
-    public void Sample_models_validate_against_the_schema()
+    public void Sample_and_template_models_validate_against_the_schema()
     {
-        var models = Directory.EnumerateFiles(Path.Combine(RepositoryRoot, "samples"), "*.yaml", SearchOption.AllDirectories)
+        var models = new[] { "samples", "templates" }
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(RepositoryRoot, folder), "*.yaml", SearchOption.AllDirectories))
             .Where(f => f.Contains($"{Path.DirectorySeparatorChar}models{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .ToList();
 
