@@ -32,6 +32,12 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
     /// <summary>Which QEMU <c>-serial</c> device is the board's UART (uart console).</summary>
     public int QemuUart { get; set; }
 
+    /// <summary>
+    /// <c>-t:Debug</c>: QEMU starts halted with its gdb server on this TCP port, and the gdb command line
+    /// is printed; 0 runs at once.
+    /// </summary>
+    public int GdbPort { get; set; }
+
     /// <summary>Path of <c>qemu-system-arm</c>; empty searches PATH.</summary>
     public string? QemuPath { get; set; }
 
@@ -65,6 +71,13 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
             Log.LogError(null, SdkDiagnosticCodes.BoardNotRunnable, null, null, 0, 0, 0, 0,
                 "board '{0}' is build-only: it has no emulator, so -t:Run cannot execute its firmware. " +
                 "Flash {1} to the device instead, or run on Board=host, stm32f4 or lm3s6965.", Board, Image);
+            return false;
+        }
+        if (GdbPort > 0 && string.IsNullOrWhiteSpace(QemuMachine))
+        {
+            Log.LogError(null, SdkDiagnosticCodes.BoardNotRunnable, null, null, 0, 0, 0, 0,
+                "-t:Debug starts QEMU's gdb server, which board '{0}' does not run in; {1}",
+                Board, CanRun ? $"debug the native program with gdb {Image}" : "flash it (-t:Flash) and attach your probe's gdb server");
             return false;
         }
         if (Console == Engine.Boards.BoardConsole.None && !string.IsNullOrWhiteSpace(QemuMachine))
@@ -112,6 +125,11 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
         }
 
         LogReport($"Autodiff: running {description}");
+        if (GdbPort > 0)
+        {
+            LogReport($"Autodiff: QEMU is halted at reset, waiting for gdb on port {GdbPort}. In another terminal:");
+            LogReport("  " + CommandLine.Of("gdb-multiarch", [Path.GetFullPath(Image), "-ex", $"target remote localhost:{GdbPort}"]));
+        }
         Log.LogMessage(MessageImportance.Normal, "{0}", CommandLine.Of(start.FileName, start.ArgumentList));
         var lines = new BlockingCollection<string>();
         using var process = new Process { StartInfo = start };
@@ -229,6 +247,7 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
         {
             arguments.AddRange(["-serial", "null", "-semihosting-config", "enable=on,target=native"]);
         }
+        if (GdbPort > 0) arguments.AddRange(["-gdb", $"tcp::{GdbPort}", "-S"]);
         arguments.AddRange(["-kernel", Path.GetFullPath(Image)]);
         return arguments;
     }

@@ -85,6 +85,15 @@ public static class SdkDiagnosticCodes
     /// <summary>Two <c>AutodiffData</c> items make the same C symbol.</summary>
     public const string DataDuplicateSymbol = "AD4505";
 
+    /// <summary><c>-t:Flash</c>: the flasher the board names (or <c>AutodiffFlasher</c>) was not found.</summary>
+    public const string FlasherMissing = "AD4406";
+
+    /// <summary><c>-t:Flash</c>: the flasher exited with a non-zero code.</summary>
+    public const string FlashFailed = "AD4407";
+
+    /// <summary><c>-t:Flash</c> on a board that names no flasher and no <c>AutodiffFlasher</c> was given.</summary>
+    public const string NoFlasher = "AD4408";
+
     /// <summary>An unexpected failure inside an SDK task (a bug in Autodiff; reported instead of crashing MSBuild).</summary>
     public const string InternalError = "AD4999";
 }

@@ -29,6 +29,8 @@ namespace Autodiff.Engine.Boards;
 /// uart_source: usart2.c               # the board's polled UART driver, for console: uart
 /// qemu: netduinoplus2                 # QEMU machine, omit for build-only boards
 /// qemu_uart: 1                        # which -serial of that machine the UART is (default 0)
+/// flasher: pyocd                      # -t:Flash: pyocd | openocd | probe-rs; omit when not flashable
+/// flasher_target: stm32f405rg         # the flasher's name for the chip (pyocd -t, openocd -f, probe-rs --chip)
 /// </code>
 /// File names (linker script, sources) are looked up in the board folder first, then in each boards
 /// directory, so a user's board can use the SDK's shared <c>common/</c> startup code.
@@ -134,6 +136,7 @@ public static class BoardCatalog
         {
             "name", "description", "cpu", "fpu", "float_abi", "dsp", "mve", "ram", "flash", "reserve", "budget",
             "toolchain", "cflags", "ldflags", "linker_script", "sources", "qemu", "console", "uart_source", "qemu_uart",
+            "flasher", "flasher_target",
         };
 
         private bool _failed;
@@ -178,6 +181,11 @@ public static class BoardCatalog
             var sources = List("sources").Select(s => FindFile(sourcesNode!, s)).ToList();
             var (console, consoleSources) = Console(toolchain);
             var qemuUart = Size("qemu_uart") ?? 0;
+            var flasher = String("flasher");
+            if (flasher is not null && !BoardFlasher.Known.Contains(flasher))
+                Fail(Node("flasher")!, $"flasher must be one of {string.Join(", ", BoardFlasher.Known)}, not '{flasher}'");
+            var flasherTarget = String("flasher_target");
+            if (flasher is not null && flasherTarget is null) Fail(Node("flasher")!, "a flasher needs 'flasher_target', its name for the chip");
             if (qemuUart > 8) Fail(Node("qemu_uart")!, "'qemu_uart' is the index of a QEMU -serial device, 0 to 8");
 
             var spec = new BoardSpec(
@@ -206,6 +214,8 @@ public static class BoardCatalog
                 Console = console,
                 ConsoleSources = consoleSources,
                 QemuUart = (int)qemuUart,
+                Flasher = flasher,
+                FlasherTarget = flasherTarget,
             };
             return _failed ? null : spec;
         }

@@ -72,6 +72,12 @@ public sealed record BoardSpec(
     /// <summary>Index of the QEMU <c>-serial</c> device that is the board's UART (netduinoplus2: USART2 is 1).</summary>
     public int QemuUart { get; init; }
 
+    /// <summary>The program <c>-t:Flash</c> runs (<see cref="BoardFlasher"/>), or null when the board names none.</summary>
+    public string? Flasher { get; init; }
+
+    /// <summary>The flasher's name for the chip or board (pyocd target, openocd config file, probe-rs chip).</summary>
+    public string? FlasherTarget { get; init; }
+
     /// <summary>The sources of firmware built with <paramref name="console"/>, or null when the board cannot have that console.</summary>
     public IReadOnlyList<string>? SourcesWith(string console) =>
         ConsoleSources.TryGetValue(console, out var files) ? BoardSources.Concat(files).Distinct(StringComparer.Ordinal).ToList() : null;
