@@ -7,7 +7,8 @@ namespace Autodiff.Engine.Boards;
 
 /// <summary>
 /// Finds and reads board descriptions. A boards directory holds one folder per board, each with a
-/// <c>board.yaml</c>:
+/// <c>board.yaml</c>, checked against <c>board.schema.json</c> (<see cref="BoardSchema"/>; every key is
+/// explained in docs/boards.md):
 /// <code>
 /// name: stm32f4                       # must equal the folder name
 /// description: STM32F405, Cortex-M4F
@@ -132,22 +133,12 @@ public static class BoardCatalog
     /// <summary>Turns the YAML mapping into a <see cref="BoardSpec"/>, collecting every problem before giving up.</summary>
     private sealed class BoardReader(string file, YamlMappingNode root, DiagnosticBag diagnostics, IReadOnlyList<string> searchPath)
     {
-        private static readonly string[] KnownKeys =
-        {
-            "name", "description", "cpu", "fpu", "float_abi", "dsp", "mve", "ram", "flash", "reserve", "budget",
-            "toolchain", "cflags", "ldflags", "linker_script", "sources", "qemu", "console", "uart_source", "qemu_uart",
-            "flasher", "flasher_target",
-        };
-
         private bool _failed;
 
         public BoardSpec? Read()
         {
-            foreach (var key in root.Children.Keys)
-            {
-                if (key is YamlScalarNode { Value: { } k } && !KnownKeys.Contains(k))
-                    Fail(key, $"unknown key '{k}'; expected one of: {string.Join(", ", KnownKeys)}");
-            }
+            // Keys, value types and choices first, from the schema users see; the rules below relate keys.
+            if (!BoardSchema.Validate(root, Fail)) return null;
 
             var folderName = Path.GetFileName(Path.GetDirectoryName(file)) ?? "";
             var name = String("name") ?? folderName;
