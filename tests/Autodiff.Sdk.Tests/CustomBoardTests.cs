@@ -15,7 +15,7 @@ public sealed class CustomBoardTests(SdkPackageFixture sdk)
     [Fact]
     public void Boards_page_lists_exactly_the_keys_of_the_schema()
     {
-        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(sdk.RepositoryRoot, "sdk", "Autodiff.Sdk", "boards", "board.schema.json")));
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(sdk.RepositoryRoot, "sdk", "Autodiff.Sdk", "schema", "board.schema.json")));
         var keys = schema.RootElement.GetProperty("properties").EnumerateObject().Select(p => p.Name).ToList();
         var documented = Regex.Matches(BoardsPage, @"^\| `(?<key>[a-z_]+)` \|", RegexOptions.Multiline).Select(m => m.Groups["key"].Value).ToList();
 
@@ -25,7 +25,7 @@ public sealed class CustomBoardTests(SdkPackageFixture sdk)
     [Fact]
     public void The_engine_enforces_the_schema_that_ships_with_the_boards()
     {
-        var schemaFile = Path.Combine(sdk.RepositoryRoot, "sdk", "Autodiff.Sdk", "boards", "board.schema.json");
+        var schemaFile = Path.Combine(sdk.RepositoryRoot, "sdk", "Autodiff.Sdk", "schema", "board.schema.json");
         Assert.Equal(File.ReadAllText(schemaFile), Autodiff.Engine.Boards.BoardSchema.Text);
         var boards = Path.Combine(sdk.WorkRoot, "schema-boards");
         Directory.CreateDirectory(Path.Combine(boards, "odd"));

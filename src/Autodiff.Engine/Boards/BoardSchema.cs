@@ -5,7 +5,7 @@ using YamlDotNet.RepresentationModel;
 namespace Autodiff.Engine.Boards;
 
 /// <summary>
-/// Checks a <c>board.yaml</c> against <c>board.schema.json</c> (shipped in the SDK's <c>boards/</c>
+/// Checks a <c>board.yaml</c> against <c>board.schema.json</c> (shipped in the SDK's <c>schema/</c>
 /// folder for editors, embedded here), so the schema users see is the one the engine enforces. It
 /// covers the schema's vocabulary that the board schema uses: <c>type</c> (string, integer, boolean,
 /// array, object), <c>enum</c>, <c>pattern</c>, <c>minimum</c>/<c>maximum</c>, <c>properties</c>,
