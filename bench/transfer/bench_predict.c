@@ -25,8 +25,8 @@ void ad_bench_stop(void);
 __attribute__((noipa)) void ad_bench_start(void) { __asm__ volatile(""); }
 __attribute__((noipa)) void ad_bench_stop(void) { __asm__ volatile(""); }
 
-static float x[transfer_INPUT_SIZE];
-static float out[transfer_OUTPUT_SIZE];
+static float x[TRANSFER_INPUT_SIZE];
+static float out[TRANSFER_OUTPUT_SIZE];
 
 int main(void)
 {

@@ -12,14 +12,14 @@
 #define NOISE 0.1f
 #define REQUIRED_ACCURACY 0.90f
 
-#if TRAIN_COUNT % moons_BATCH != 0 || TEST_COUNT % moons_BATCH != 0
+#if TRAIN_COUNT % MOONS_BATCH != 0 || TEST_COUNT % MOONS_BATCH != 0
 #error "sample counts must be multiples of the model's batch size"
 #endif
 
-static float train_points[TRAIN_COUNT * moons_INPUT_SIZE];
-static float train_labels[TRAIN_COUNT * moons_TARGET_SIZE];
-static float test_points[TEST_COUNT * moons_INPUT_SIZE];
-static float test_labels[TEST_COUNT * moons_TARGET_SIZE];
+static float train_points[TRAIN_COUNT * MOONS_INPUT_SIZE];
+static float train_labels[TRAIN_COUNT * MOONS_TARGET_SIZE];
+static float test_points[TEST_COUNT * MOONS_INPUT_SIZE];
+static float test_labels[TEST_COUNT * MOONS_TARGET_SIZE];
 
 /* Index of the largest of `count` values. */
 static int argmax(const float *values, int count)
@@ -37,24 +37,24 @@ static float train_epoch(void)
 {
     float total = 0.0f;
     int start;
-    for (start = 0; start < TRAIN_COUNT; start += moons_BATCH) {
-        total += moons_train_step(&train_points[start * moons_INPUT_SIZE], &train_labels[start * moons_TARGET_SIZE]);
+    for (start = 0; start < TRAIN_COUNT; start += MOONS_BATCH) {
+        total += moons_train_step(&train_points[start * MOONS_INPUT_SIZE], &train_labels[start * MOONS_TARGET_SIZE]);
     }
-    return total / (float)(TRAIN_COUNT / moons_BATCH);
+    return total / (float)(TRAIN_COUNT / MOONS_BATCH);
 }
 
 /* Fraction of held-out points whose predicted class matches their label. */
 static float test_accuracy(void)
 {
-    static float out[moons_BATCH * moons_OUTPUT_SIZE];
+    static float out[MOONS_BATCH * MOONS_OUTPUT_SIZE];
     int correct = 0;
     int start;
     int i;
-    for (start = 0; start < TEST_COUNT; start += moons_BATCH) {
-        moons_predict(&test_points[start * moons_INPUT_SIZE], out);
-        for (i = 0; i < moons_BATCH; i++) {
-            int predicted = argmax(&out[i * moons_OUTPUT_SIZE], moons_OUTPUT_SIZE);
-            int expected = argmax(&test_labels[(start + i) * moons_TARGET_SIZE], moons_TARGET_SIZE);
+    for (start = 0; start < TEST_COUNT; start += MOONS_BATCH) {
+        moons_predict(&test_points[start * MOONS_INPUT_SIZE], out);
+        for (i = 0; i < MOONS_BATCH; i++) {
+            int predicted = argmax(&out[i * MOONS_OUTPUT_SIZE], MOONS_OUTPUT_SIZE);
+            int expected = argmax(&test_labels[(start + i) * MOONS_TARGET_SIZE], MOONS_TARGET_SIZE);
             if (predicted == expected) correct++;
         }
     }
@@ -71,7 +71,7 @@ int main(void)
     moons_init();
 
     printf("two moons: %d training and %d test points, batch %d, arena %u bytes\n",
-           TRAIN_COUNT, TEST_COUNT, moons_BATCH, (unsigned)moons_ARENA_BYTES);
+           TRAIN_COUNT, TEST_COUNT, MOONS_BATCH, (unsigned)MOONS_ARENA_BYTES);
     for (epoch = 1; epoch <= EPOCHS; epoch++) {
         float loss = train_epoch();
         if (epoch == 1 || epoch % 10 == 0) printf("epoch %3d  loss %.4f\n", epoch, (double)loss);

@@ -11,15 +11,15 @@
 #define REPORT_EVERY 1000
 #define REQUIRED_ACCURACY 0.85f
 
-#if mnist_mlp_INPUT_SIZE != MNIST_PIXELS || mnist_mlp_TARGET_SIZE != MNIST_CLASSES || mnist_mlp_OUTPUT_SIZE != MNIST_CLASSES
+#if MNIST_MLP_INPUT_SIZE != MNIST_PIXELS || MNIST_MLP_TARGET_SIZE != MNIST_CLASSES || MNIST_MLP_OUTPUT_SIZE != MNIST_CLASSES
 #error "the model must take 28x28 pixels and give 10 class scores"
 #endif
 
 /* Only one batch is unpacked to floats at a time: the digits stay packed in flash, and RAM goes
    to the model's arena. */
-static float pixels[mnist_mlp_BATCH * MNIST_PIXELS];
-static float targets[mnist_mlp_BATCH * MNIST_CLASSES];
-static float scores[mnist_mlp_BATCH * MNIST_CLASSES];
+static float pixels[MNIST_MLP_BATCH * MNIST_PIXELS];
+static float targets[MNIST_MLP_BATCH * MNIST_CLASSES];
+static float scores[MNIST_MLP_BATCH * MNIST_CLASSES];
 
 /* Expands `count` packed digits from `set`, starting at `index`, into `pixels` (and one-hot
    `targets`, when given). */
@@ -55,12 +55,12 @@ static int argmax(const float *values, int count)
    last REPORT_EVERY steps as it goes. */
 static void train_epoch(int epoch)
 {
-    uint32_t steps = mnist_train.count / mnist_mlp_BATCH;
+    uint32_t steps = mnist_train.count / MNIST_MLP_BATCH;
     uint32_t step;
     float total = 0.0f;
     int counted = 0;
     for (step = 0; step < steps; step++) {
-        unpack(&mnist_train, step * mnist_mlp_BATCH, mnist_mlp_BATCH, pixels, targets);
+        unpack(&mnist_train, step * MNIST_MLP_BATCH, MNIST_MLP_BATCH, pixels, targets);
         total += mnist_mlp_train_step(pixels, targets);
         counted++;
         if ((step + 1) % REPORT_EVERY == 0 || step + 1 == steps) {
@@ -74,18 +74,18 @@ static void train_epoch(int epoch)
 /* Fraction of the held-out digits (whole batches) whose predicted class is their label. */
 static float held_out_accuracy(void)
 {
-    uint32_t steps = mnist_held_out.count / mnist_mlp_BATCH;
+    uint32_t steps = mnist_held_out.count / MNIST_MLP_BATCH;
     uint32_t step;
     uint32_t correct = 0;
     int n;
     for (step = 0; step < steps; step++) {
-        unpack(&mnist_held_out, step * mnist_mlp_BATCH, mnist_mlp_BATCH, pixels, NULL);
+        unpack(&mnist_held_out, step * MNIST_MLP_BATCH, MNIST_MLP_BATCH, pixels, NULL);
         mnist_mlp_predict(pixels, scores);
-        for (n = 0; n < mnist_mlp_BATCH; n++) {
-            if (argmax(&scores[n * MNIST_CLASSES], MNIST_CLASSES) == mnist_held_out.labels[step * mnist_mlp_BATCH + (uint32_t)n]) correct++;
+        for (n = 0; n < MNIST_MLP_BATCH; n++) {
+            if (argmax(&scores[n * MNIST_CLASSES], MNIST_CLASSES) == mnist_held_out.labels[step * MNIST_MLP_BATCH + (uint32_t)n]) correct++;
         }
     }
-    return steps == 0 ? 0.0f : (float)correct / (float)(steps * mnist_mlp_BATCH);
+    return steps == 0 ? 0.0f : (float)correct / (float)(steps * MNIST_MLP_BATCH);
 }
 
 int main(void)
@@ -102,7 +102,7 @@ int main(void)
     printf("MNIST: %lu training digits (from #%lu), %lu held out (from #%lu), batch %d, arena %lu bytes\n",
            (unsigned long)mnist_train.count, (unsigned long)mnist_train.first,
            (unsigned long)mnist_held_out.count, (unsigned long)mnist_held_out.first,
-           mnist_mlp_BATCH, (unsigned long)mnist_mlp_ARENA_BYTES);
+           MNIST_MLP_BATCH, (unsigned long)MNIST_MLP_ARENA_BYTES);
     mnist_mlp_init();
     for (epoch = 1; epoch <= EPOCHS; epoch++) train_epoch(epoch);
 

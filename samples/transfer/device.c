@@ -15,9 +15,9 @@
 #define BACKBONE "int8"
 #endif
 
-static float x[transfer_INPUT_SIZE];
+static float x[TRANSFER_INPUT_SIZE];
 static float y[TRANSFER_CLASSES];
-static float scores[transfer_OUTPUT_SIZE];
+static float scores[TRANSFER_OUTPUT_SIZE];
 
 static int argmax(const float *values, int count)
 {
@@ -34,7 +34,7 @@ int main(void)
     int epoch, label;
     float accuracy;
 
-#if transfer_BATCH != 1
+#if TRANSFER_BATCH != 1
 #error "the sample trains one sample per step"
 #endif
     if (!transfer_stage_info(STAGE_DEVICE, &info)) {
@@ -42,7 +42,7 @@ int main(void)
         return 0;
     }
     printf("transfer (%s, %s backbone): learning %s on the device, arena %lu bytes\n",
-           info.data_name, BACKBONE, info.classes, (unsigned long)transfer_ARENA_BYTES);
+           info.data_name, BACKBONE, info.classes, (unsigned long)TRANSFER_ARENA_BYTES);
     transfer_init();
     for (epoch = 1; epoch <= info.epochs; epoch++) {
         float total = 0.0f;

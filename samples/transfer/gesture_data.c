@@ -7,7 +7,7 @@
 #include "gestures.h"
 #include "transfer_data.h"
 
-#if transfer_INPUT_SIZE != GESTURE_SIZE || TRANSFER_CLASSES != 8
+#if TRANSFER_INPUT_SIZE != GESTURE_SIZE || TRANSFER_CLASSES != 8
 #error "the gesture model takes a 64x1x3 window and has 8 class scores"
 #endif
 

@@ -6,7 +6,7 @@
 #include "mnist_data.h"
 #include "transfer_data.h"
 
-#if transfer_INPUT_SIZE != MNIST_PIXELS || TRANSFER_CLASSES != 5
+#if TRANSFER_INPUT_SIZE != MNIST_PIXELS || TRANSFER_CLASSES != 5
 #error "the MNIST transfer model takes 28x28x1 pixels and has 5 class scores"
 #endif
 

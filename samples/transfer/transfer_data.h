@@ -11,7 +11,7 @@
 
 #include "transfer.h"
 
-#define TRANSFER_CLASSES transfer_TARGET_SIZE
+#define TRANSFER_CLASSES TRANSFER_TARGET_SIZE
 
 typedef enum { STAGE_PRETRAIN = 0, STAGE_DEVICE = 1 } transfer_stage_t;
 
@@ -29,7 +29,7 @@ typedef struct {
 /* What `stage` trains on; returns 0 when the data is missing (MNIST sample built without digits). */
 int transfer_stage_info(transfer_stage_t stage, transfer_stage_info_t *info);
 
-/* Training sample `index` of `stage`: fills x (transfer_INPUT_SIZE floats) and the one-hot y
+/* Training sample `index` of `stage`: fills x (TRANSFER_INPUT_SIZE floats) and the one-hot y
    (TRANSFER_CLASSES floats) and returns 1, or returns 0 when that index holds a class of the
    other stage. */
 int transfer_train_sample(transfer_stage_t stage, uint32_t index, float *x, float *y);

@@ -169,10 +169,10 @@ public sealed class IncrementalBuildTests(SdkPackageFixture sdk)
 
         BuildAssert.Succeeded(fixedNames);
         var header = File.ReadAllText(Path.Combine(project.GeneratedDirectory(), "moons", "moons.h"));
-        Assert.Matches(@"#define moons_INPUT_SIZE\s+4\b", header);
-        Assert.Matches(@"#define moons2_INPUT_SIZE\s+6\b", File.ReadAllText(Path.Combine(project.GeneratedDirectory(), "moons2", "moons2.h")));
+        Assert.Matches(@"#define MOONS_INPUT_SIZE\s+4\b", header);
+        Assert.Matches(@"#define MOONS2_INPUT_SIZE\s+6\b", File.ReadAllText(Path.Combine(project.GeneratedDirectory(), "moons2", "moons2.h")));
         // The report of 'moons' describes the code in moons.h: the same arena.
-        var arena = Regex.Match(header, @"#define moons_ARENA_BYTES\s+(\d+)u").Groups[1].Value;
+        var arena = Regex.Match(header, @"#define MOONS_ARENA_BYTES\s+(\d+)u").Groups[1].Value;
         BuildAssert.OutputMatches(fixedNames, @"Autodiff: moons \(board host[^\n]*\n(?:[^\n]*\n)?\s*arena [^\n]*\(" + arena + " B\\)");
         BuildAssert.OutputContains(fixedNames, "moons2 step 4 loss");
     }

@@ -15,10 +15,10 @@
 /* Calibration samples: enough inputs to see the ranges the backbone's tensors take. */
 #define CALIBRATION_SAMPLES 256u
 
-static float x[transfer_INPUT_SIZE];
+static float x[TRANSFER_INPUT_SIZE];
 static float y[TRANSFER_CLASSES];
-static float scores[transfer_OUTPUT_SIZE];
-static float calibration[CALIBRATION_SAMPLES * transfer_INPUT_SIZE];
+static float scores[TRANSFER_OUTPUT_SIZE];
+static float calibration[CALIBRATION_SAMPLES * TRANSFER_INPUT_SIZE];
 
 static int argmax(const float *values, int count)
 {
@@ -65,7 +65,7 @@ int main(void)
     /* The calibration samples are training inputs of this stage: the device's new classes are
        not known yet, and calibration needs no labels. */
     for (i = 0; i < info.train_slots && calibrated < CALIBRATION_SAMPLES; i++)
-        if (transfer_train_sample(STAGE_PRETRAIN, i, &calibration[calibrated * transfer_INPUT_SIZE], y)) calibrated++;
+        if (transfer_train_sample(STAGE_PRETRAIN, i, &calibration[calibrated * TRANSFER_INPUT_SIZE], y)) calibrated++;
     shape[0] = calibrated;
     for (i = 0; i < 3u; i++) shape[i + 1u] = info.input_shape[i];
     snprintf(path, sizeof path, "%s/calibration.npy", folder);

@@ -38,22 +38,43 @@ public static class ModelEmitter
         w.Line("extern \"C\" { /* the definitions are C */");
         w.Line("#endif");
         w.Line();
-        w.Line($"#define {n}_ARENA_BYTES  {CText.Unsigned(plan.ArenaBytes)}");
-        w.Line($"#define {n}_BATCH        {training.Batch}");
-        w.Line($"#define {n}_INPUT_SIZE   {PerSample(training.Graph.Inputs)}");
-        w.Line($"#define {n}_TARGET_SIZE  {PerSample(training.Graph.Targets)}");
-        w.Line($"#define {n}_OUTPUT_SIZE  {training.Prediction.Shape.Count / training.Batch}");
-        w.Comment("Multiply-accumulates of one training step (matrix and convolution products, forward and backward).");
-        w.Line($"#define {n}_STEP_MACS    {CText.Unsigned(plan.Steps.SelectMany(s => s.Nodes).Sum(node => node.Op.MultiplyAccumulates(node)))}");
+        var upper = n.ToUpperInvariant();
+        var macros = new (string Name, string Value, string? Comment)[]
+        {
+            ("ARENA_BYTES", CText.Unsigned(plan.ArenaBytes), null),
+            ("BATCH", training.Batch.ToString(System.Globalization.CultureInfo.InvariantCulture), null),
+            ("INPUT_SIZE", PerSample(training.Graph.Inputs).ToString(System.Globalization.CultureInfo.InvariantCulture), null),
+            ("TARGET_SIZE", PerSample(training.Graph.Targets).ToString(System.Globalization.CultureInfo.InvariantCulture), null),
+            ("OUTPUT_SIZE", (training.Prediction.Shape.Count / training.Batch).ToString(System.Globalization.CultureInfo.InvariantCulture), null),
+            ("STEP_MACS", CText.Unsigned(plan.Steps.SelectMany(s => s.Nodes).Sum(node => node.Op.MultiplyAccumulates(node))),
+                "Multiply-accumulates of one training step (matrix and convolution products, forward and backward)."),
+            ("PARAM_FLOATS", CText.Unsigned(training.Graph.Parameters.Sum(p => (long)p.Shape.Count)), "Floats of all trainable parameters together."),
+            ("STATE_BYTES", CText.Unsigned(ModelState.Bytes(training)), $"Bytes {n}_save_state writes: a 16-byte header, the parameters and the optimizer state."),
+            ("MODEL_HASH", $"0x{ModelState.Hash(training):x8}u", "Identifies this model's layers, sizes and optimizer state; saved states carry it."),
+        };
+        foreach (var (name, value, comment) in macros)
+        {
+            if (comment is not null) w.Comment(comment);
+            w.Line($"#define {upper}_{name} {value}");
+        }
+        // Until 0.2 the macros had the model name's own case as prefix; those names stay as aliases.
+        if (upper != n)
+        {
+            w.Comment($"Former names ({n}_ARENA_BYTES ...), kept so existing firmware builds; prefer the upper-case ones.");
+            foreach (var (name, _, _) in macros.Take(6)) w.Line($"#define {n}_{name} {upper}_{name}");
+        }
         w.Line();
         w.Comment("Sets every parameter to its initial value and clears optimizer state.");
         w.Line($"void {n}_init(void);");
-        w.Comment($"One step of training on {n}_BATCH samples: forward, backward, update. Returns the batch-mean loss.");
+        w.Comment($"One step of training on {upper}_BATCH samples: forward, backward, update. Returns the batch-mean loss.");
         w.Line($"float {n}_train_step(const float *x, const float *y);");
-        w.Comment($"Forward pass on {n}_BATCH samples; out receives {n}_OUTPUT_SIZE floats per sample.");
+        w.Comment($"Forward pass on {upper}_BATCH samples; out receives {upper}_OUTPUT_SIZE floats per sample.");
         w.Line($"void {n}_predict(const float *x, float *out);");
         w.Line();
-        w.Line($"typedef struct {{ const char *name; float *data; uint32_t count; }} {n}_param_t;");
+        ModelState.Declare(w, n, upper);
+        w.Line();
+        w.Comment("The trainable parameters: name, values in the arena (row-major), element count, rank and shape.");
+        w.Line($"typedef struct {{ const char *name; float *data; uint32_t count; uint32_t rank; uint32_t shape[4]; }} {n}_param_t;");
         w.Line($"extern const {n}_param_t {n}_params[];");
         w.Line($"extern const uint32_t {n}_param_count;");
         w.Line();
@@ -110,6 +131,8 @@ public static class ModelEmitter
         WriteInit(w, n, initTables, addressing);
         WriteTrainStep(w, training, plan, addressing);
         WritePredict(w, training, plan, addressing);
+        w.Line();
+        ModelState.Define(w, training, addressing, StepCounter(n), n.ToUpperInvariant());
         return w.ToString();
     }
 
@@ -170,7 +193,11 @@ public static class ModelEmitter
     {
         w.Line($"const {n}_param_t {n}_params[] = {{");
         foreach (var p in parameters)
-            w.Line($"{{ {CText.String(p.Name)}, {addressing.Ptr(p)}, {CText.Unsigned(p.Shape.Count)} }},");
+        {
+            if (p.Shape.Rank > 4) throw new InvalidOperationException($"parameter '{p.Name}' has rank {p.Shape.Rank}; the parameter table holds up to 4");
+            var shape = string.Join(", ", p.Shape.Dims.Select(d => CText.Unsigned(d)));
+            w.Line($"{{ {CText.String(p.Name)}, {addressing.Ptr(p)}, {CText.Unsigned(p.Shape.Count)}, {CText.Unsigned(p.Shape.Rank)}, {{ {(shape.Length == 0 ? "0u" : shape)} }} }},");
+        }
         w.Line("};");
         w.Line($"const uint32_t {n}_param_count = {CText.Unsigned(parameters.Length)};");
         w.Line();

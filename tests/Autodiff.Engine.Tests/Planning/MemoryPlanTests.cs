@@ -25,7 +25,7 @@ public class MemoryPlanTests
         Assert.True(plan!.ArenaBytes <= 108_000, $"arena {plan.ArenaBytes} B");
         Assert.True(plan.ArenaBytes <= 1.02 * plan.LowerBoundBytes, $"arena {plan.ArenaBytes} B vs lower bound {plan.LowerBoundBytes} B");
         Assert.True(plan.HasFusedUpdates);
-        Assert.Contains($"#define mnist_mlp_ARENA_BYTES  {plan.ArenaBytes}u", result.Files.Single(f => f.RelativePath == "mnist_mlp.h").Content);
+        Assert.Contains($"#define MNIST_MLP_ARENA_BYTES {plan.ArenaBytes}u", result.Files.Single(f => f.RelativePath == "mnist_mlp.h").Content);
     }
 
     [Fact]
