@@ -15,8 +15,10 @@
 #      line is quoted beside them.
 #   3. instructions: bench_predict.c, in a project importing the sample's TransferData.props (the
 #      same model, data and pretrained weights), runs transfer_predict between the counting markers
-#      of bench/qemu-insn-count; int8 with AutodiffKernels=auto (CMSIS-NN) against float32 with
-#      AutodiffKernels=portable. transfer_predict is the whole forward pass: the input's
+#      of bench/qemu-insn-count; int8 with AutodiffKernels=auto (kernels/armv7em/int8.c on the
+#      Cortex-M4F/M7, CMSIS-NN's s8 kernels on other cores with CMSIS) against float32 with
+#      AutodiffKernels=portable, and int8 with AutodiffKernels=cmsis (CMSIS-NN, and CMSIS for the
+#      float head too) for comparison. transfer_predict is the whole forward pass: the input's
 #      quantisation, the backbone and the float head (gestures: 512 multiply-accumulates; MNIST:
 #      4,000), the same in both builds but for their kernels. Cycles are estimated from the executed
 #      instructions by bench/qemu-insn-count/estimate-cycles.sh (Cortex-M4 table, or M55 on cortex-m55).
@@ -184,9 +186,11 @@ for d in $data_sets; do
         echo "Counting forward passes ..." >&2
         read -r i_int8 c_int8 <<<"$(count "$d" "$b" int8 auto true)"
         read -r i_float c_float <<<"$(count "$d" "$b" float portable false)"
+        read -r i_cmsis c_cmsis <<<"$(count "$d" "$b" int8-cmsis cmsis true)"
         echo "forward pass (transfer_predict), instructions: int8 auto $i_int8, float32 portable $i_float, ratio $(ratio "$i_int8" "$i_float")"
         echo "forward pass, estimated cycles: int8 auto $c_int8, float32 portable $c_float, ratio $(ratio "$c_int8" "$c_float")"
-        for v in int8 float; do
+        echo "  int8 with AutodiffKernels=cmsis (CMSIS-NN): instructions $i_cmsis (ratio $(ratio "$i_cmsis" "$i_float")), estimated cycles $c_cmsis (ratio $(ratio "$c_cmsis" "$c_float"))"
+        for v in int8 int8-cmsis float; do
             [[ -f "$work/bench/$d-$b-$v/kernels.txt" ]] && sed "s/^/  $v: /" "$work/bench/$d-$b-$v/kernels.txt"
         done
     done

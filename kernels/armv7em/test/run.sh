@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Tests kernels/armv7em/linear.c in QEMU (netduinoplus2, Cortex-M4F) and counts its instructions.
+# Tests kernels/armv7em/linear.c and int8.c in QEMU (netduinoplus2, Cortex-M4F) and counts the
+# instructions of linear.c.
 #
-# 1. Builds test_linear.c + linear.c with the SDK's stm32f4 board files (startup, syscalls,
-#    semihosting, linker script) for each optimisation level in $AD7_OPT_LEVELS (default
-#    "-O2 -Og -O0 -Os": Release, Debug, no optimisation (r7 is the frame pointer), size),
-#    runs each in qemu-system-arm and fails on the first result that differs, bit for bit, from
-#    the reference loops; then once more built for the Cortex-M7 (fpv5-sp-d16) on QEMU's
-#    mps2-an500 (the SDK's cortex-m7 board layout), when that machine is available.
+# 1. For each family (linear, int8), builds test_<family>.c + <family>.c with the SDK's stm32f4
+#    board files (startup, syscalls, semihosting, linker script) for each optimisation level in
+#    $AD7_OPT_LEVELS (default "-O2 -Og -O0 -Os": Release, Debug, no optimisation (r7 is the frame
+#    pointer), size), runs each in qemu-system-arm and fails on the first result that differs,
+#    bit for bit, from the reference loops (int8: the shared C of int8_common.h); then once more
+#    built for the Cortex-M7 (fpv5-sp-d16) on QEMU's mps2-an500 (the SDK's cortex-m7 board
+#    layout), when that machine is available.
 # 2. Unless --no-bench, builds one-call firmwares (-O2) and counts their instructions with
 #    bench/qemu-insn-count/count.sh: forward and SGD on 784x32 batch 1 (and a few batched shapes),
 #    for the kernels, kernels/portable/linear.c and the plain C reference loops, per weight (and sample
 #    when batched), with a Cortex-M4 cycle estimate (bench/qemu-insn-count/estimate-cycles.sh).
-# Prints "armv7em linear: N cases passed" last and exits 0 on success, non-zero otherwise.
+# Prints "armv7em linear: N cases passed" and "armv7em int8: M cases passed" last and exits 0 on
+# success, non-zero otherwise.
 #
 # Usage: kernels/armv7em/test/run.sh [--no-bench] [--keep]
 # Needs arm-none-eabi-gcc (with newlib), qemu-system-arm, and gcc for the counting plugin.
@@ -44,12 +47,13 @@ link=(--specs=nano.specs -u _printf_float -nostartfiles -Wl,--gc-sections -L "$b
 script=(-T "$boards/stm32f4/stm32f4.ld")
 board_sources=("$boards/common/startup_cortexm.c" "$boards/common/syscalls.c" "$boards/common/console_semihosting.c" "$boards/common/semihosting.c")
 
-# build OUT OPT [DEFINES...]: test_linear.c + linear.c ($kernel, default armv7em) + board files -> OUT.elf
+# build OUT OPT [DEFINES...]: $test (default test_linear.c) + $kernel (default armv7em/linear.c) + board files -> OUT.elf
 kernel="$root/kernels/armv7em/linear.c"
+test_source="$here/test_linear.c"
 build() {
     local out="$1" opt="$2"; shift 2
     arm-none-eabi-gcc "${cpu[@]}" "$opt" "${warn[@]}" "${board[@]}" -I "$root/kernels/portable" "$@" \
-        "$here/test_linear.c" "$kernel" "${board_sources[@]}" \
+        "$test_source" "$kernel" "${board_sources[@]}" \
         "${link[@]}" "${script[@]}" -lm -o "$out" >"$out.log" 2>&1 || { cat "$out.log" >&2; return 1; }
 }
 
@@ -71,23 +75,30 @@ check() {
     total=$((total + n))
 }
 
-for opt in ${AD7_OPT_LEVELS:--O2 -Og -O0 -Os}; do
-    elf="$work/test$opt.elf"
-    build "$elf" "$opt" || { echo "run.sh: build failed ($opt)" >&2; exit 1; }
-    check "$opt" "$elf"
-done
+declare -A passed
+for family in linear int8; do
+    kernel="$root/kernels/armv7em/$family.c"; test_source="$here/test_$family.c"
+    total=0
+    for opt in ${AD7_OPT_LEVELS:--O2 -Og -O0 -Os}; do
+        elf="$work/test-$family$opt.elf"
+        build "$elf" "$opt" || { echo "run.sh: build failed ($family $opt)" >&2; exit 1; }
+        check "$family $opt" "$elf"
+    done
 
-# The same test built for the Cortex-M7 (fpv5-sp-d16) on QEMU's mps2-an500, when this QEMU has it.
-if qemu-system-arm -M help 2>/dev/null | grep -q '^mps2-an500 '; then
-    elf="$work/test-m7.elf"
-    m4_cpu=("${cpu[@]}"); m4_script=("${script[@]}")
-    cpu=(-mcpu=cortex-m7 -mthumb -mfpu=fpv5-sp-d16 -mfloat-abi=hard); script=(-T "$boards/cortex-m7/cortex_m7.ld")
-    build "$elf" -O2 || { echo "run.sh: build failed (Cortex-M7)" >&2; exit 1; }
-    cpu=("${m4_cpu[@]}"); script=("${m4_script[@]}")
-    check "cortex-m7 -O2" "$elf" mps2-an500
-else
-    echo "run.sh: qemu-system-arm has no mps2-an500; Cortex-M7 run skipped" >&2
-fi
+    # The same test built for the Cortex-M7 (fpv5-sp-d16) on QEMU's mps2-an500, when this QEMU has it.
+    if qemu-system-arm -M help 2>/dev/null | grep -q '^mps2-an500 '; then
+        elf="$work/test-$family-m7.elf"
+        m4_cpu=("${cpu[@]}"); m4_script=("${script[@]}")
+        cpu=(-mcpu=cortex-m7 -mthumb -mfpu=fpv5-sp-d16 -mfloat-abi=hard); script=(-T "$boards/cortex-m7/cortex_m7.ld")
+        build "$elf" -O2 || { echo "run.sh: build failed ($family, Cortex-M7)" >&2; exit 1; }
+        cpu=("${m4_cpu[@]}"); script=("${m4_script[@]}")
+        check "$family cortex-m7 -O2" "$elf" mps2-an500
+    else
+        echo "run.sh: qemu-system-arm has no mps2-an500; Cortex-M7 run skipped" >&2
+    fi
+    passed[$family]=$total
+done
+kernel="$root/kernels/armv7em/linear.c"; test_source="$here/test_linear.c"
 
 if [[ $bench -eq 1 ]]; then
     # Cycles: Cortex-M4 estimate from the executed-PC histogram (bench/qemu-insn-count/
@@ -133,4 +144,5 @@ if [[ $bench -eq 1 ]]; then
     done
 fi
 
-echo "armv7em linear: $total cases passed"
+echo "armv7em linear: ${passed[linear]} cases passed"
+echo "armv7em int8: ${passed[int8]} cases passed"

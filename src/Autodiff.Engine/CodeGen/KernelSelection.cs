@@ -100,7 +100,8 @@ public sealed record KernelSelection(IReadOnlyDictionary<string, string> Familie
         // loops no faster than the portable kernels (measured by bench/insn-count), so auto takes
         // them only on an MVE core, and AutodiffKernels=cmsis on any core with DSP or MVE. CMSIS-NN's
         // int8 kernels use the DSP extension's dual 16-bit multiply-accumulates, so auto takes those
-        // on DSP cores too.
+        // on DSP cores too, except on the Cortex-M4F/M7, where kernels/armv7em/int8.c (taken above)
+        // runs the transfer sample's backbones in half of CMSIS-NN's instructions and 0.6 of its cycles (bench/transfer/run.sh).
         bool MayUseCmsis(string family) => board.Toolchain != BoardToolchain.Host &&
             (choice == KernelChoice.Cmsis || family == Int8Family ? board.HasDsp || board.HasMve : board.HasMve);
         if (!families.Any(MayUseCmsis))

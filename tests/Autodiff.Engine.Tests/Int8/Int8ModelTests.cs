@@ -13,7 +13,8 @@ namespace Autodiff.Engine.Tests.Int8;
 /// output is an int8 tensor, dequantised, so the generated C's predictions must equal the reference
 /// interpreter's integer path bit for bit — natively, and in QEMU on stm32f4 (Cortex-M4, CMSIS-NN's
 /// DSP code) and cortex-m55 (Helium), with the portable int8 kernels and with CMSIS-NN's (which
-/// need the CMSIS trees: skipped with the reason without them). Losses and trained parameters
+/// need the CMSIS trees: skipped with the reason without them), and with kernels/armv7em/int8.c
+/// (what auto picks) on stm32f4 and cortex-m7. Losses and trained parameters
 /// agree within the float tolerance of the other code tests.
 /// </summary>
 public class Int8ModelTests(ITestOutputHelper output)
@@ -34,13 +35,30 @@ public class Int8ModelTests(ITestOutputHelper output)
     public void Portable_int8_kernels_on_stm32f4_in_QEMU_match_the_interpreter_bit_for_bit(string model) =>
         OnBoard(model, "stm32f4", KernelChoice.Portable);
 
+    // On the Cortex-M4F auto takes kernels/armv7em/int8.c, so CMSIS-NN's DSP code is tested with AutodiffKernels=cmsis.
     [SkippableTheory]
     [MemberData(nameof(Models))]
     public void CMSIS_NN_int8_kernels_on_stm32f4_in_QEMU_match_the_interpreter_bit_for_bit(string model)
     {
         SkipWithoutCmsisNn();
-        var kernels = OnBoard(model, "stm32f4", KernelChoice.Auto);
+        var kernels = OnBoard(model, "stm32f4", KernelChoice.Cmsis);
         Assert.Equal(KernelSelection.Cmsis, kernels.Of(KernelSelection.Int8Family));
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Armv7em_int8_kernels_on_stm32f4_in_QEMU_match_the_interpreter_bit_for_bit(string model)
+    {
+        var kernels = OnBoard(model, "stm32f4", KernelChoice.Auto);
+        Assert.Equal(KernelSelection.Armv7em, kernels.Of(KernelSelection.Int8Family));
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Armv7em_int8_kernels_on_cortex_m7_in_QEMU_match_the_interpreter_bit_for_bit(string model)
+    {
+        var kernels = OnBoard(model, "cortex-m7", KernelChoice.Auto);
+        Assert.Equal(KernelSelection.Armv7em, kernels.Of(KernelSelection.Int8Family));
     }
 
     [Theory]
@@ -91,14 +109,14 @@ public class Int8ModelTests(ITestOutputHelper output)
         var board = ArmFirmware.Board(boardName);
         Compare(model, (training, plan, inputs, targets) =>
         {
-            // kernels/cmsis/int8.c counts the calls that fell back to the shared C (scratch planned short):
-            // with the plan's sizes there must be none, or CMSIS-NN would not be what was tested.
+            // kernels/cmsis/int8.c and kernels/armv7em/int8.c count the calls that fell back to the shared C (scratch
+            // planned short): with the plan's sizes there must be none, or CMSIS-NN / the assembly would not be what was tested.
             string[] epilogue = choice == KernelChoice.Portable ? []
                 : ["{ extern uint32_t ad_int8_fallbacks; printf(\"int8-fallbacks %u\\n\", (unsigned)ad_int8_fallbacks); }"];
             var run = ArmFirmware.Run(training, plan, board, choice, inputs, targets, predict: true, epilogue: epilogue);
             output.WriteLine($"{model} on {boardName}: {run.Kernels.Summary()}");
             kernels = run.Kernels;
-            if (run.Kernels.Of(KernelSelection.Int8Family) == KernelSelection.Cmsis)
+            if (run.Kernels.Of(KernelSelection.Int8Family) is KernelSelection.Cmsis or KernelSelection.Armv7em)
                 Assert.Equal("0", Assert.Single(run.OtherLines, l => l[0] == "int8-fallbacks")[1]);
             return (run.Losses, run.Parameters, run.Prediction);
         });

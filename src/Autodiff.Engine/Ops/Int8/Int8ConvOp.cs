@@ -77,8 +77,9 @@ public sealed class Int8ConvOp(Conv2dGeometry geometry, int depthMultiplier, Int
 
     public long ScratchBytes(Node node, string implementation, BoardSpec board)
     {
-        if (implementation != KernelSelection.Cmsis) return 0;
         var g = Geometry;
+        if (implementation == KernelSelection.Armv7em) return IsDepthwise ? Armv7emInt8Scratch.None : Armv7emInt8Scratch.Conv(g.InC, g.KernelH, g.KernelW, g.Filters);
+        if (implementation != KernelSelection.Cmsis) return 0;
         var target = Int8Family.Target(board);
         return IsDepthwise
             ? CmsisNnScratch.Depthwise(target, g.Batch, g.InH, g.InW, g.InC, g.OutH, g.OutW, g.Filters, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.PadTop, g.PadLeft, DepthMultiplier)

@@ -45,8 +45,12 @@ public sealed class Int8LinearOp(int batch, int inFeatures, int units, Int8Layer
             }
     }
 
-    public long ScratchBytes(Node node, string implementation, BoardSpec board) =>
-        implementation == KernelSelection.Cmsis ? CmsisNnScratch.Linear(Int8Family.Target(board), Batch, InFeatures, Units) : 0;
+    public long ScratchBytes(Node node, string implementation, BoardSpec board) => implementation switch
+    {
+        KernelSelection.Cmsis => CmsisNnScratch.Linear(Int8Family.Target(board), Batch, InFeatures, Units),
+        KernelSelection.Armv7em => Armv7emInt8Scratch.Linear(InFeatures),
+        _ => 0,
+    };
 
     public void EmitFlashData(IFlashDataWriter w)
     {
