@@ -306,6 +306,9 @@ void ad_matmul_backward_b_f32(const float *a, const float *dc, float *db, uint32
 /* y[i] = x[i], i < n; does nothing when y == x, so the planner may give the output the input's buffer. */
 void ad_copy_f32(const float *x, float *y, uint32_t n);
 
+/* The same for int8 tensors (flattening a quantised feature map). */
+void ad_copy_s8(const int8_t *x, int8_t *y, uint32_t n);
+
 /* ---- activations.c: element-wise functions the generated code calls ------------------- */
 
 /* The element-wise functions of the model language are loops the code generator writes inline,

@@ -58,7 +58,7 @@ public static class LayerCatalog
     public const int MaxRank = 6;
 
     /// <summary>Keys every layer mapping may hold besides the keyword's own arguments.</summary>
-    public static IReadOnlyList<string> CommonKeys { get; } = ["name", "in", "trainable", "weights"];
+    public static IReadOnlyList<string> CommonKeys { get; } = ["name", "in", "trainable", "weights", "quantize"];
 
     private static readonly Dictionary<string, LayerKind> Kinds = Build();
 
