@@ -5,7 +5,8 @@ namespace Autodiff.Sdk.Tests;
 /// <summary>
 /// The <c>autodiff</c> tool through cmake/Autodiff.cmake: a CMake project builds and runs a host
 /// firmware that trains a model, a second build does not run the tool, and only a touched or edited
-/// model is generated again, with the edit showing in the program.
+/// model, or an edited weights file it reads (through the dependency file), is generated again, with
+/// the edit showing in the program.
 /// </summary>
 public sealed class CMakeToolTests
 {
@@ -53,7 +54,9 @@ public sealed class CMakeToolTests
         try
         {
             var model = Path.Combine(root, "tiny.yaml");
-            File.WriteAllText(model, TestModels.Classifier("tiny"));
+            var weights = Path.Combine(root, "fc1.npy");
+            File.WriteAllBytes(weights, TestNpy.Float32([8, 4], Enumerable.Range(0, 32).Select(i => 0.01f * i).ToArray()));
+            File.WriteAllText(model, WithWeights(TestModels.Classifier("tiny")));
             File.WriteAllText(Path.Combine(root, "main.c"), Main);
             File.WriteAllText(Path.Combine(root, "CMakeLists.txt"), $"""
                 cmake_minimum_required(VERSION 3.20)
@@ -84,9 +87,17 @@ public sealed class CMakeToolTests
             Assert.Contains(Generating, Succeeds(Run("cmake", "--build", build)).Output);
             Assert.DoesNotContain(Generating, Succeeds(Run("cmake", "--build", build)).Output);
 
+            // A weights file the model reads is named in NAME.d: editing it regenerates, and the program trains from it.
+            Thread.Sleep(1100);
+            File.WriteAllBytes(weights, TestNpy.Float32([8, 4], Enumerable.Range(0, 32).Select(i => -0.02f * i).ToArray()));
+            Assert.Contains(Generating, Succeeds(Run("cmake", "--build", build)).Output);
+            Assert.NotEqual(FirstLoss(first.Output), FirstLoss(Succeeds(ProcessRunner.Run(program, [], root)).Output));
+            Assert.DoesNotContain(Generating, Succeeds(Run("cmake", "--build", build)).Output);
+
             // Edited: the program is built from the new model.
             Thread.Sleep(1100);
-            File.WriteAllText(model, TestModels.Classifier("tiny").Replace("units: 8", "units: 6", StringComparison.Ordinal));
+            File.WriteAllBytes(weights, TestNpy.Float32([6, 4], new float[24]));
+            File.WriteAllText(model, WithWeights(TestModels.Classifier("tiny")).Replace("units: 8", "units: 6", StringComparison.Ordinal));
             Assert.Contains(Generating, Succeeds(Run("cmake", "--build", build)).Output);
             Assert.Contains("params 51", Succeeds(ProcessRunner.Run(program, [], root)).Output); // 4*6+6 + 6*3+3
             Assert.DoesNotContain(Generating, Succeeds(Run("cmake", "--build", build)).Output);
@@ -119,6 +130,11 @@ public sealed class CMakeToolTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    private static string WithWeights(string model) =>
+        model.Replace("name: fc1 }", "name: fc1, weights: fc1.npy }", StringComparison.Ordinal);
+
+    private static string FirstLoss(string output) => output.Split('\n').First(l => l.StartsWith("step 0 loss", StringComparison.Ordinal));
 
     private static ProcessResult Run(string program, params string[] arguments) =>
         ProcessRunner.Run(program, arguments, Path.GetTempPath(), timeout: TimeSpan.FromMinutes(5));
