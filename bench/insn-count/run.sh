@@ -176,7 +176,8 @@ PROJ
     local text data bss
     read -r text data bss _ < <(arm-none-eabi-size -B "$elf" | awk 'NR == 2 { print $1, $2, $3 }')
     local arena
-    arena="$(sed -n "s/^#define ${cname}_ARENA_BYTES *\([0-9]*\)u*.*/\1/p" "$dir/obj/Release/autodiff/$cname/$cname.h" | head -n 1)"
+    # The header's macros take the model name in upper case (UPPER_ARENA_BYTES).
+    arena="$(sed -n "s/^#define ${cname^^}_ARENA_BYTES *\([0-9]*\)u*.*/\1/p" "$dir/obj/Release/autodiff/$cname/$cname.h" | head -n 1)"
     echo "$params $((insn / steps)) $text $((data + bss)) ${arena:-?} ${macs:-?} $phases"
 }
 
@@ -267,7 +268,7 @@ echo
 echo "plan: fused = AutodiffFuseUpdates=true (default), stored = AutodiffFuseUpdates=false (every gradient stored, separate update loop)"
 echo "kernels: the AutodiffKernels value the firmware was built with (auto: the SDK's choice for the board)"
 echo "x ref: instructions per step relative to the model's first measured row (${ref_list:-none measured})"
-echo "text B and data+bss B: Berkeley 'size' of the whole image (as the SDK's Firmware line); data+bss includes the arena and the bench's x/y buffers; arena B: the model's planned arena (NAME_ARENA_BYTES)"
+echo "text B and data+bss B: Berkeley 'size' of the whole image (as the SDK's Firmware line); data+bss includes the arena and the bench's x/y buffers; arena B: the model's planned arena (UPPER_ARENA_BYTES)"
 echo "est. cycles: estimated from the per-instruction execution histogram with the table of the board's core in bench/qemu-insn-count/estimate-cycles.sh; est. CPI = est. cycles / instructions"
 echo "MACs/step: NAME_STEP_MACS, the multiply-accumulates of one training step counted by the engine ('?': the generated code does not define it); insn/MAC and est. cycles/MAC divide by it"
 echo "phases: forward / backward (gradients) / update, from the AD_PHASE markers of the generated step (a fused gradient+update counts as update); generated code without markers counts everything as forward"
