@@ -14,6 +14,9 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
 {
     private readonly CancellationTokenSource _canceled = new();
 
+    /// <summary>What the program printed last, quoted in AD4402.</summary>
+    private readonly OutputTail _tail = new();
+
     /// <summary>The executable or ELF image to run.</summary>
     [Required] public string Image { get; set; } = "";
 
@@ -213,7 +216,7 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             if (canceled)
                 Log.LogError(null, SdkDiagnosticCodes.RunFailed, null, null, 0, 0, 0, 0,
-                    "{0} was stopped because the build was canceled", description);
+                    "{0} was stopped because the build was canceled{1}", description, _tail.Quote($"Its last {_tail.Lines.Count} line(s) of output:"));
             else
                 Log.LogError(null, SdkDiagnosticCodes.RunTimedOut, null, null, 0, 0, 0, 0,
                     "{0} did not finish within {1} s (AutodiffRunTimeout) and was stopped", description, timeoutSeconds);
@@ -226,7 +229,7 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
         if (ExitCode != 0)
         {
             Log.LogError(null, SdkDiagnosticCodes.RunFailed, null, null, 0, 0, 0, 0,
-                "{0} exited with code {1}", description, ExitCode);
+                "{0} exited with code {1}{2}", description, ExitCode, _tail.Quote($"Its last {_tail.Lines.Count} line(s) of output:"));
             return false;
         }
         LogReport($"Autodiff: {description} exited with code 0");
@@ -262,9 +265,14 @@ public sealed class AutodiffRunFirmware : AutodiffTask, ICancelableTask
         if (end < 0)
         {
             LogReport(line);
+            _tail.Add(line);
             return null;
         }
-        if (end > 0) LogReport(line[..end]);
+        if (end > 0)
+        {
+            LogReport(line[..end]);
+            _tail.Add(line[..end]);
+        }
         var status = line[(end + 6)..].Trim();
         return int.TryParse(status, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : 1;
     }
