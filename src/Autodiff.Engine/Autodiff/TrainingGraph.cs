@@ -19,4 +19,10 @@ public sealed record TrainingGraph(
     IReadOnlyDictionary<Tensor, Tensor> Gradients)
 {
     public int Batch => Graph.Inputs.First().Shape[0];
+
+    /// <summary>
+    /// The forward pass at batch 1 for <c>NAME_predict_one</c>; null when <see cref="Batch"/> is already 1
+    /// (<c>NAME_predict</c> then takes one sample and <c>NAME_predict_one</c> calls it).
+    /// </summary>
+    public SingleSampleGraph? SingleSample { get; init; }
 }

@@ -70,6 +70,10 @@ public static class ModelEmitter
         w.Line($"float {n}_train_step(const float *x, const float *y);");
         w.Comment($"Forward pass on {upper}_BATCH samples; out receives {upper}_OUTPUT_SIZE floats per sample.");
         w.Line($"void {n}_predict(const float *x, float *out);");
+        w.Comment($"Forward pass on one sample (a live sensor window) with the current parameters: x holds {upper}_INPUT_SIZE");
+        w.Comment($"floats (with several inputs, each input's sample in declaration order), out receives {upper}_OUTPUT_SIZE floats.");
+        w.Comment($"Works in the arena's scratch space, so it may run between training steps without changing them.");
+        w.Line($"void {n}_predict_one(const float *x, float *out);");
         w.Line();
         ModelState.Declare(w, n, upper);
         w.Line();
@@ -124,13 +128,19 @@ public static class ModelEmitter
         }
 
         var addressing = new TensorAddressing(training, plan, frozenTables);
-        WriteFlashData(w, n, plan, addressing);
+        var singleAddressing = training.SingleSample is { } single && plan.SingleSample is { } singlePlan
+            ? TensorAddressing.ForSingleSample(single, singlePlan, frozenTables) : null;
+        var flashTables = new Dictionary<string, string>(StringComparer.Ordinal);
+        WriteFlashData(w, n, plan.Steps.SelectMany(s => s.Nodes), addressing, flashTables, reuse: false);
+        if (singleAddressing is not null) WriteFlashData(w, n, plan.SingleSample!.Steps.Select(s => s.Node), singleAddressing, flashTables, reuse: true);
 
         WriteParamTable(w, n, parameters, addressing);
         if (hostFiles) HostParameterFiles.Define(w, n, parameters);
         WriteInit(w, n, initTables, addressing);
         WriteTrainStep(w, training, plan, addressing);
         WritePredict(w, training, plan, addressing);
+        w.Line();
+        WritePredictOne(w, training, plan.SingleSample, singleAddressing);
         w.Line();
         ModelState.Define(w, training, addressing, StepCounter(n), n.ToUpperInvariant());
         return w.ToString();
@@ -143,6 +153,13 @@ public static class ModelEmitter
         w.Comment($"The arena: every parameter, optimizer state, activation and gradient, {plan.ArenaBytes} bytes (lower bound {plan.LowerBoundBytes}).");
         foreach (var b in plan.Buffers.OrderBy(b => b.Offset).ThenBy(b => b.Id))
             w.Comment($"  [{b.Offset,7} .. {b.Offset + b.Bytes,7})  steps {b.FirstStep}-{b.LastStep}  {b.Category}: {b.Label}");
+        if (plan.SingleSample is { } single)
+        {
+            // Its parameters and the optimizer state are the training step's, listed above.
+            w.Comment($"{n}_predict_one, between training steps, in the same arena ({single.ArenaBytes} bytes of it):");
+            foreach (var b in single.Buffers.Where(b => b.Category is not (MemoryCategory.Parameters or MemoryCategory.OptimizerState)).OrderBy(b => b.Offset).ThenBy(b => b.Id))
+                w.Comment($"  [{b.Offset,7} .. {b.Offset + b.Bytes,7})  steps {b.FirstStep}-{b.LastStep}  {b.Category}: {b.Label}");
+        }
         w.Line($"static union {{ double align; float f[{CText.Unsigned(floats)}]; }} {n}_arena;");
         w.Line($"#define {TensorAddressing.ArenaMacro}(offset) (&{n}_arena.f[(offset) / 4u])");
         w.Line($"static uint32_t {StepCounter(n)};");
@@ -160,32 +177,18 @@ public static class ModelEmitter
         w.Line();
     }
 
-    /// <summary>The constant data int8 layers carry (quantised weights, requantisation, parameter blocks), in schedule order.</summary>
-    private static void WriteFlashData(CWriter w, string n, MemoryPlan plan, TensorAddressing addressing)
+    /// <summary>
+    /// The constant data int8 layers carry (quantised weights, requantisation, parameter blocks), in node
+    /// order. <paramref name="written"/> remembers tables by content; with <paramref name="reuse"/> a table
+    /// written before is named rather than written again.
+    /// </summary>
+    private static void WriteFlashData(CWriter w, string n, IEnumerable<Node> nodes, TensorAddressing addressing, Dictionary<string, string> written, bool reuse)
     {
-        foreach (var node in plan.Steps.SelectMany(s => s.Nodes).Where(node => node.Op is IFlashData).OrderBy(node => node.Id))
+        foreach (var node in nodes.Where(node => node.Op is IFlashData).OrderBy(node => node.Id))
         {
             w.Comment($"flash data of {node.Op.Describe()} -> {node.Out.Name}");
-            ((IFlashData)node.Op).EmitFlashData(new FlashDataWriter(node, w, suffix => addressing.FlashData(n, node, suffix), addressing.ScratchBytes(node)));
+            ((IFlashData)node.Op).EmitFlashData(new FlashDataWriter(node, w, suffix => addressing.FlashData(n, node, suffix), addressing.ScratchBytes(node), written, reuse));
             w.Line();
-        }
-    }
-
-    private sealed class FlashDataWriter(Node node, CWriter w, Func<string, string> name, long scratchBytes) : IFlashDataWriter
-    {
-        public Node Node { get; } = node;
-        public long ScratchBytes { get; } = scratchBytes;
-        public string Name(string suffix) => name(suffix);
-        public void Line(string code) => w.Line(code);
-
-        public void Table(string suffix, string ctype, IReadOnlyList<long> values, string comment)
-        {
-            w.Comment(comment);
-            w.Line($"static const {ctype} {name(suffix)}[{CText.Unsigned(Math.Max(values.Count, 1))}] = {{");
-            if (values.Count == 0) w.Line("0,");
-            for (var i = 0; i < values.Count; i += 16)
-                w.Line(string.Join(", ", values.Skip(i).Take(16).Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ",");
-            w.Line("};");
         }
     }
 
@@ -256,17 +259,44 @@ public static class ModelEmitter
         w.Line($"void {n}_predict(const float *x, float *out)");
         w.Line("{");
         w.Line("(void)x;");
-        foreach (var step in plan.Steps)
+        WriteForward(w, n, plan.Steps.Where(step => step.Node.Phase == NodePhase.Forward && needed.Contains(step.Node)), training.Prediction, addressing);
+        w.Line("}");
+    }
+
+    /// <summary>
+    /// <c>NAME_predict_one</c>: the batch-1 pass in its own plan, or, when the batch is 1 already, a call
+    /// of <c>NAME_predict</c>, whose one sample is the batch.
+    /// </summary>
+    private static void WritePredictOne(CWriter w, TrainingGraph training, MemoryPlan? singlePlan, TensorAddressing? addressing)
+    {
+        var n = training.Name;
+        w.Line($"void {n}_predict_one(const float *x, float *out)");
+        w.Line("{");
+        if (training.SingleSample is { } single && singlePlan is not null && addressing is not null)
+        {
+            w.Line("(void)x;");
+            WriteForward(w, n, singlePlan.Steps, single.Prediction, addressing);
+        }
+        else
+        {
+            if (training.Batch != 1) throw new InvalidOperationException($"model '{n}' has batch {training.Batch} but no batch-1 pass for {n}_predict_one");
+            w.Line($"{n}_predict(x, out);");
+        }
+        w.Line("}");
+    }
+
+    /// <summary>Forward steps in inference form (dropout keeps everything), then the prediction copied to <c>out</c>.</summary>
+    private static void WriteForward(CWriter w, string n, IEnumerable<ScheduledStep> steps, Tensor prediction, TensorAddressing addressing)
+    {
+        foreach (var step in steps)
         {
             var node = step.Node;
-            if (node.Phase != NodePhase.Forward || !needed.Contains(node)) continue;
             w.Comment(Describe(step));
             var call = new KernelCallWriter(node, addressing, w, StepCounter(n), n);
             if (node.Op is IPredictionEmitter special) special.EmitForPrediction(call);
             else node.Op.Emit(call);
         }
-        w.Line($"memcpy(out, {addressing.Ptr(training.Prediction)}, sizeof(float) * {CText.Unsigned(training.Prediction.Shape.Count)});");
-        w.Line("}");
+        w.Line($"memcpy(out, {addressing.Ptr(prediction)}, sizeof(float) * {CText.Unsigned(prediction.Shape.Count)});");
     }
 
     /// <summary>The phase a step counts to in the benchmark's split: a fused gradient counts as its update.</summary>

@@ -12,14 +12,34 @@ namespace Autodiff.Engine.CodeGen;
 internal sealed class TensorAddressing
 {
     private readonly MemoryPlan _plan;
+    private readonly string _flashPrefix;
     private readonly Dictionary<Tensor, string> _external = new();
 
     public TensorAddressing(TrainingGraph training, MemoryPlan plan, IReadOnlyDictionary<Tensor, string> frozenTables)
+        : this(training.Graph, plan, frozenTables, "n")
+    {
+    }
+
+    private TensorAddressing(ComputeGraph graph, MemoryPlan plan, IReadOnlyDictionary<Tensor, string> frozenTables, string flashPrefix)
     {
         _plan = plan;
-        AddBlocks(training.Graph.Inputs, "x");
-        AddBlocks(training.Graph.Targets, "y");
+        _flashPrefix = flashPrefix;
+        AddBlocks(graph.Inputs, "x");
+        AddBlocks(graph.Targets, "y");
         foreach (var (t, table) in frozenTables) _external[t] = table;
+    }
+
+    /// <summary>
+    /// Addresses in <c>NAME_predict_one</c>: its plan (parameters at the training step's offsets), its
+    /// one sample in <c>x</c>, and the training step's frozen tables, found by tensor name. Its flash
+    /// data is named apart (<c>NAME_one_n&lt;node&gt;_…</c>) from the training step's.
+    /// </summary>
+    public static TensorAddressing ForSingleSample(SingleSampleGraph single, MemoryPlan singlePlan, IReadOnlyDictionary<Tensor, string> frozenTables)
+    {
+        var byName = frozenTables.ToDictionary(kv => kv.Key.Name, kv => kv.Value, StringComparer.Ordinal);
+        var frozen = single.Graph.FrozenParameters.ToDictionary(t => t, t => byName.TryGetValue(t.Name, out var table) ? table
+            : throw new InvalidOperationException($"frozen '{t.Name}' of the batch-1 pass has no table in the training step"));
+        return new TensorAddressing(single.Graph, singlePlan, frozen, "one_n");
     }
 
     /// <summary>The macro giving a <c>float *</c> at a byte offset of the arena (offsets are 8-aligned).</summary>
@@ -38,7 +58,7 @@ internal sealed class TensorAddressing
     public long ScratchBytes(Node node) => _plan.ScratchBuffers.TryGetValue(node, out var b) ? b.Bytes : 0;
 
     /// <summary>The file-scope C name of one item of a node's flash data (see <see cref="Ops.IFlashData"/>).</summary>
-    public string FlashData(string model, Node node, string suffix) => $"{model}_n{node.Id}_{suffix}";
+    public string FlashData(string model, Node node, string suffix) => $"{model}_{_flashPrefix}{node.Id}_{suffix}";
 
     public static string Arena(long offset) => $"{ArenaMacro}({CText.Unsigned(offset)})";
 

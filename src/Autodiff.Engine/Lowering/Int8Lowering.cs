@@ -46,6 +46,27 @@ internal sealed class Int8Lowering
         return new Int8Lowering(spec, inputs, outputs, ranges);
     }
 
+    /// <summary>
+    /// The same lowering for graphs of another batch size, with this one's calibrated ranges: the float
+    /// layers lowered at <paramref name="batch"/> create their tensors in the same order, so each range
+    /// moves to the tensor of the same id. Calibrating again could round a range differently and give
+    /// the two passes different int8 tables.
+    /// </summary>
+    public Int8Lowering ForBatch(int batch, DiagnosticBag diagnostics)
+    {
+        var g = new GraphBuilder(batch);
+        var (inputs, outputs) = ModelLowering.LowerLayers(g, _spec, diagnostics, null);
+        var tensors = g.Graph.Tensors;
+        var ranges = new Dictionary<Tensor, (double, double)>();
+        foreach (var (t, range) in _ranges)
+        {
+            if (t.Id >= tensors.Count || tensors[t.Id].Name != t.Name)
+                throw new InvalidOperationException($"the float layers lowered at batch {batch} do not match those at batch {_spec.Batch.Value} ('{t.Name}')");
+            ranges[tensors[t.Id]] = range;
+        }
+        return new Int8Lowering(_spec, inputs, outputs, ranges);
+    }
+
     public bool IsInt8(Tensor t) => t.ElementType == ElementType.Int8;
 
     /// <summary>A float view of <paramref name="t"/> for a float reader: t itself, or its dequantisation (made once).</summary>

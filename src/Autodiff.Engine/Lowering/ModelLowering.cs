@@ -48,13 +48,32 @@ public static class ModelLowering
             var gradients = g.Backward(dataLoss, parameters);
             g.CurrentSource = spec.Optimizer.Location;
             OptimizerBuilder.AddUpdates(g, gradients, Settings(spec.Optimizer), spec.Loss.L2);
-            return new TrainingGraph(spec.Name.Value, g.Graph, loss, prediction, gradients);
+            return new TrainingGraph(spec.Name.Value, g.Graph, loss, prediction, gradients)
+            {
+                SingleSample = spec.Batch.Value > 1 ? LowerSingleSample(spec, int8) : null,
+            };
         }
         catch (GraphBuildException e)
         {
             diagnostics.AddRange([e.Diagnostic]);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The layers once more at batch 1, up to the model output (<c>NAME_predict_one</c>). int8 layers
+    /// reuse the training graph's calibration, so both passes quantise alike and share their tables.
+    /// Diagnostics of the layers were reported by the first lowering; repeats are dropped.
+    /// </summary>
+    private static SingleSampleGraph LowerSingleSample(ModelSpec spec, Int8Lowering? int8)
+    {
+        var g = new GraphBuilder(batch: 1);
+        var repeated = new DiagnosticBag();
+        var int8One = int8?.ForBatch(1, repeated);
+        var (_, outputs) = LowerLayers(g, spec, repeated, int8One);
+        g.CurrentSource = spec.Output.Location;
+        var prediction = int8One?.AsFloat(g, outputs[^1]!) ?? outputs[^1]!;
+        return new SingleSampleGraph(g.Graph, prediction);
     }
 
     /// <summary>

@@ -35,19 +35,24 @@ public sealed class Buffer
     public bool Overlaps(Buffer other) => FirstStep <= other.LastStep && other.FirstStep <= LastStep;
 }
 
-/// <summary>The schedule of a training step and where every byte it touches lives.</summary>
+/// <summary>
+/// The schedule of a training step and where every byte it touches lives; for the training step's
+/// plan, also the plan of <c>NAME_predict_one</c> in the same arena (<see cref="SingleSample"/>).
+/// </summary>
 public sealed class MemoryPlan
 {
     public const int Alignment = 8;
 
     internal MemoryPlan(IReadOnlyList<ScheduledStep> steps, IReadOnlyList<Buffer> buffers,
-        IReadOnlyDictionary<Tensor, Buffer> tensorBuffers, IReadOnlyDictionary<Node, Buffer>? scratchBuffers = null)
+        IReadOnlyDictionary<Tensor, Buffer> tensorBuffers, IReadOnlyDictionary<Node, Buffer>? scratchBuffers = null, MemoryPlan? singleSample = null)
     {
         Steps = steps;
         Buffers = buffers;
         TensorBuffers = tensorBuffers;
         ScratchBuffers = scratchBuffers ?? new Dictionary<Node, Buffer>();
-        ArenaBytes = buffers.Count == 0 ? 0 : buffers.Max(b => b.Offset + b.Bytes);
+        SingleSample = singleSample;
+        // The arena holds both functions; they never run at once.
+        ArenaBytes = Math.Max(buffers.Count == 0 ? 0 : buffers.Max(b => b.Offset + b.Bytes), singleSample?.ArenaBytes ?? 0);
 
         // Bytes alive per step by one sweep over lifetime starts and ends (summing the live buffers
         // step by step was quadratic in the model's depth).
@@ -82,7 +87,14 @@ public sealed class MemoryPlan
     /// <summary>The working memory of each node whose kernel needs some, alive only at that node's step.</summary>
     public IReadOnlyDictionary<Node, Buffer> ScratchBuffers { get; }
 
-    /// <summary>Bytes of the static arena.</summary>
+    /// <summary>
+    /// The plan of <c>NAME_predict_one</c> (<see cref="Autodiff.TrainingGraph.SingleSample"/>): its steps and
+    /// buffers, with the parameters and optimizer state reserved at this plan's offsets; null when the
+    /// batch is 1 and <c>NAME_predict_one</c> is <c>NAME_predict</c>.
+    /// </summary>
+    public MemoryPlan? SingleSample { get; }
+
+    /// <summary>Bytes of the static arena: what the training step needs, or <c>NAME_predict_one</c> when that is more.</summary>
     public long ArenaBytes { get; }
 
     /// <summary>The most bytes alive at once under this schedule: no placement can do better.</summary>

@@ -6,7 +6,11 @@ using Autodiff.Engine.Planning;
 namespace Autodiff.Engine.Tests.CodeGen;
 
 /// <summary>What the generated C printed: the loss of each step, the parameters afterwards, and a prediction.</summary>
-public sealed record NativeResult(float[] Losses, Dictionary<string, float[]> Parameters, float[] Prediction, string GeneratedSource);
+public sealed record NativeResult(float[] Losses, Dictionary<string, float[]> Parameters, float[] Prediction, string GeneratedSource)
+{
+    /// <summary>Lines the driver printed that it does not know itself (from an epilogue), split into words.</summary>
+    public IReadOnlyList<string[]> OtherLines { get; init; } = [];
+}
 
 /// <summary>
 /// Generates C for a training graph, writes a test driver that feeds fixed data for a number of
@@ -19,9 +23,11 @@ public static class NativeRun
     public static readonly string[] StrictFlags = ["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-O1"];
     public static readonly string[] SanitizerFlags = [.. StrictFlags, "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-g"];
 
-    public static NativeResult Run(TrainingGraph training, MemoryPlan plan, IReadOnlyList<float[]> inputBatches, IReadOnlyList<float[]> targetBatches, string[] flags)
+    /// <param name="epilogue">Statements the driver runs last; what they print is in <see cref="NativeResult.OtherLines"/>.</param>
+    public static NativeResult Run(TrainingGraph training, MemoryPlan plan, IReadOnlyList<float[]> inputBatches, IReadOnlyList<float[]> targetBatches, string[] flags,
+        IReadOnlyList<string>? epilogue = null)
     {
-        var driver = TestDriver.Source(training, inputBatches, targetBatches, predict: true);
+        var driver = TestDriver.Source(training, inputBatches, targetBatches, predict: true, epilogue: epilogue);
         return TestDriver.InTemporaryFolder("autodiff-native-", training, plan, driver, dir =>
         {
             var kernels = Path.Combine(RepositoryRoot, "kernels", "portable");
@@ -30,7 +36,7 @@ public static class NativeRun
             var exe = Path.Combine(dir, "model");
             Exec("gcc", [.. flags, "-I", kernels, "-I", dir, .. sources, "-o", exe, "-lm"], dir);
             var output = TestDriver.Parse(Exec(exe, [], dir));
-            return new NativeResult(output.Losses, output.Parameters, output.Prediction, File.ReadAllText(Path.Combine(dir, model)));
+            return new NativeResult(output.Losses, output.Parameters, output.Prediction, File.ReadAllText(Path.Combine(dir, model))) { OtherLines = output.OtherLines };
         });
     }
 
