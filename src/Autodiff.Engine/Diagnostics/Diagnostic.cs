@@ -3,7 +3,8 @@ namespace Autodiff.Engine.Diagnostics;
 /// <summary>A position in a source file, 1-based, as MSBuild prints it: <c>file(line,col)</c>.</summary>
 public sealed record SourceLocation(string File, int Line, int Column)
 {
-    public override string ToString() => $"{File}({Line},{Column})";
+    /// <summary>The file name is escaped: a name holding a newline must not start a second log line.</summary>
+    public override string ToString() => $"{MessageText.Printable(File, int.MaxValue)}({Line},{Column})";
 }
 
 public enum Severity { Error, Warning, Info }
@@ -14,6 +15,18 @@ public enum Severity { Error, Warning, Info }
 /// </summary>
 public sealed record Diagnostic(string Code, Severity Severity, string Message, SourceLocation? Location)
 {
+    private readonly string _message = MessageText.Sanitize(Message);
+
+    /// <summary>
+    /// The message, never holding control characters and never longer than
+    /// <see cref="MessageText.MaxMessageChars"/>, whichever stage built it from whatever text.
+    /// </summary>
+    public string Message
+    {
+        get => _message;
+        init => _message = MessageText.Sanitize(value);
+    }
+
     public bool IsError => Severity == Severity.Error;
 
     public override string ToString()

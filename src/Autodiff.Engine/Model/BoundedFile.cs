@@ -1,3 +1,5 @@
+using Autodiff.Engine.Diagnostics;
+
 namespace Autodiff.Engine.Model;
 
 /// <summary>Why <see cref="BoundedFile.TryRead"/> returned no bytes.</summary>
@@ -63,7 +65,7 @@ public static class BoundedFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            problem = $"cannot be read: {e.Message}";
+            problem = $"cannot be read: {MessageText.Printable(e.Message, 300)}";
             return null;
         }
     }

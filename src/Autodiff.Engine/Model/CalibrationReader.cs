@@ -35,12 +35,12 @@ internal static class CalibrationReader
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            diags.Error(ModelDiagnosticCodes.CalibrationInvalid, $"'calibration' path '{ModelNames.Printable(written)}' is not a valid path: {e.Message}", at);
+            diags.Error(ModelDiagnosticCodes.CalibrationInvalid, $"'calibration' path '{ModelNames.Printable(written)}' is not a valid path: {MessageText.Printable(e.Message, 200)}", at);
             return null;
         }
         if (!File.Exists(resolved))
         {
-            diags.Error(ModelDiagnosticCodes.CalibrationInvalid, $"calibration file '{ModelNames.Printable(written)}' not found (looked for {resolved})", at);
+            diags.Error(ModelDiagnosticCodes.CalibrationInvalid, $"calibration file '{ModelNames.Printable(written)}' not found (looked for {MessageText.PrintablePath(resolved)})", at);
             return null;
         }
         ctx.ReferencedFiles.Add(resolved);

@@ -28,19 +28,22 @@ public static class ModelLoader
         if (bytes is null)
         {
             var code = kind == FileProblem.TooLarge ? ModelDiagnosticCodes.DocumentTooLarge : ModelDiagnosticCodes.FileUnreadable;
-            diags.Error(code, $"model file '{path}' {problem}", start);
+            diags.Error(code, $"model file '{MessageText.PrintablePath(path)}' {problem}", start);
             return null;
         }
         string text;
+        // A byte order mark is not part of the text: editors hide it, and YAML would read a file
+        // holding only the mark as a one-character document.
+        var bom = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
         try
         {
-            text = new UTF8Encoding(false, true).GetString(bytes);
+            text = new UTF8Encoding(false, true).GetString(bytes, bom, bytes.Length - bom);
         }
         catch (DecoderFallbackException e)
         {
             diags.Error(ModelDiagnosticCodes.FileUnreadable,
                 $"model file is not valid UTF-8: byte 0x{bytes[Math.Clamp(e.Index, 0, bytes.Length - 1)]:X2} cannot start or continue a character",
-                PositionOfByte(path, bytes, e.Index));
+                PositionOfByte(path, bytes, bom, bom + e.Index));
             return null;
         }
         return Load(text, path, diags, options: options);
@@ -70,18 +73,20 @@ public static class ModelLoader
         {
             // Last resort: a bug in the loader must still surface as a positioned diagnostic.
             diags.Error(ModelDiagnosticCodes.InternalError,
-                $"internal error while loading the model ({e.GetType().Name}: {e.Message}); please report it",
+                $"internal error while loading the model ({e.GetType().Name}: {MessageText.Printable(e.Message, 200)}); please report it",
                 new SourceLocation(displayPath, 1, 1));
             return null;
         }
     }
 
-    /// <summary>The line and column (in characters) of byte <paramref name="index"/>, for a file whose bytes up to it are valid UTF-8.</summary>
-    private static SourceLocation PositionOfByte(string path, byte[] bytes, int index)
+    /// <summary>
+    /// The line and column (in characters) of byte <paramref name="index"/>, for a file whose bytes
+    /// up to it are valid UTF-8; the text starts at <paramref name="textStart"/>, after any byte order mark.
+    /// </summary>
+    private static SourceLocation PositionOfByte(string path, byte[] bytes, int textStart, int index)
     {
-        index = Math.Clamp(index, 0, bytes.Length);
-        var lineStart = Array.LastIndexOf(bytes, (byte)'\n', Math.Max(index - 1, 0)) + 1;
-        if (index == 0) lineStart = 0;
+        index = Math.Clamp(index, textStart, bytes.Length);
+        var lineStart = index == textStart ? textStart : Math.Max(textStart, Array.LastIndexOf(bytes, (byte)'\n', index - 1) + 1);
         var line = 1 + bytes.AsSpan(0, lineStart).Count((byte)'\n');
         var column = 1 + Encoding.UTF8.GetCharCount(bytes, lineStart, index - lineStart);
         return new SourceLocation(path, line, column);

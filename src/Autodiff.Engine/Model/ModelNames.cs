@@ -62,6 +62,16 @@ public static partial class ModelNames
         "assert", "complex", "ctype", "errno", "fenv", "float", "inttypes", "iso646", "limits", "locale",
         "math", "setjmp", "signal", "stdalign", "stdarg", "stdatomic", "stdbool", "stddef", "stdint",
         "stdio", "stdlib", "stdnoreturn", "string", "tgmath", "threads", "time", "uchar", "wchar", "wctype",
+        "stdbit", "stdckdint",
+        // Headers that the standard headers themselves include with <...> from the C libraries the
+        // boards build with (glibc on the host, newlib on Arm): the include path is searched before
+        // the system folders, so a model named like one of them replaces it inside <stdint.h>.
+        "features", "newlib", "alloca", "endian", "ieeefp", "reent", "unistd", "malloc", "memory", "strings",
+        // Compiler and CMSIS headers the kernels reach with <...> or from another folder.
+        "arm_acle", "arm_mve", "arm_neon", "arm_fp16", "arm_bf16", "arm_cmse", "autodiff_npy",
+        "cmsis_gcc", "cmsis_clang", "cmsis_armclang", "cmsis_iccarm", "cmsis_version", "cmsis_csm",
+        "arm_nn_compiler", "arm_nn_math_types", "arm_nn_types", "arm_nnsupportfunctions",
+        "arm_math_memory", "arm_common_tables", "arm_const_structs", "arm_helium_utils",
     };
 
     /// <summary>Checks the model name: a name like any other, and not the name of a header it would hide.</summary>
@@ -110,12 +120,5 @@ public static partial class ModelNames
     /// A name as it may be quoted in a message: control characters escaped and length bounded,
     /// so a hostile name cannot forge extra diagnostic lines in a build log.
     /// </summary>
-    public static string Printable(string text)
-    {
-        var sb = new System.Text.StringBuilder();
-        foreach (var c in text.Length > 80 ? text[..80] : text)
-            sb.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
-        if (text.Length > 80) sb.Append('…');
-        return sb.ToString();
-    }
+    public static string Printable(string text) => MessageText.Printable(text);
 }

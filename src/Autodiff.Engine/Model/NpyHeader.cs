@@ -23,7 +23,7 @@ public static class NpyHeader
         while (!p.Take('}'))
         {
             if (p.ReadString() is not { } key) return Fail(out error, "expected a quoted key");
-            if (!p.Take(':')) return Fail(out error, $"expected ':' after '{key}'");
+            if (!p.Take(':')) return Fail(out error, $"expected ':' after '{ModelNames.Printable(key)}'");
             switch (key)
             {
                 case "descr" when descr is null:

@@ -37,7 +37,7 @@ public static class NpyReader
                 FileProblem.TooLarge => ModelDiagnosticCodes.NpyMalformed,
                 _ => ModelDiagnosticCodes.FileUnreadable,
             };
-            diags.Error(code, $"weights file '{path}' {problem}", at);
+            diags.Error(code, $"weights file '{MessageText.PrintablePath(path)}' {problem}", at);
             return null;
         }
         return Parse(bytes, path, at, diags);
@@ -48,7 +48,7 @@ public static class NpyReader
     {
         bool Fail(string code, string why)
         {
-            diags.Error(code, $"'{displayName}' {why}", at);
+            diags.Error(code, $"'{MessageText.PrintablePath(displayName)}' {why}", at);
             return false;
         }
 
@@ -151,7 +151,7 @@ public static class NpyReader
             if (!float.IsFinite(v))
             {
                 diags.Error(ModelDiagnosticCodes.NpyNonFinite,
-                    $"'{displayName}' holds a non-finite value ({v}) at flat index {i}" +
+                    $"'{MessageText.PrintablePath(displayName)}' holds a non-finite value ({v}) at flat index {i}" +
                     (type == NpyDataType.Float64 ? " (float64 values beyond float32 range count as infinite)" : ""), at);
                 return null;
             }

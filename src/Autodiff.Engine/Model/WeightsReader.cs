@@ -27,7 +27,7 @@ internal static class WeightsReader
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            diags.Error(ModelDiagnosticCodes.WeightsMissing, $"'weights' path '{ModelNames.Printable(written)}' is not a valid path: {e.Message}", at);
+            diags.Error(ModelDiagnosticCodes.WeightsMissing, $"'weights' path '{ModelNames.Printable(written)}' is not a valid path: {MessageText.Printable(e.Message, 200)}", at);
             return null;
         }
 
@@ -49,7 +49,7 @@ internal static class WeightsReader
             if (!File.Exists(resolved))
             {
                 diags.Error(ModelDiagnosticCodes.WeightsMissing,
-                    $"weights file '{ModelNames.Printable(written)}' not found (looked for {resolved})", at);
+                    $"weights file '{ModelNames.Printable(written)}' not found (looked for {MessageText.PrintablePath(resolved)})", at);
                 return null;
             }
             ctx.ReferencedFiles.Add(resolved);
@@ -61,7 +61,7 @@ internal static class WeightsReader
         if (!Directory.Exists(resolved))
         {
             diags.Error(ModelDiagnosticCodes.WeightsMissing,
-                $"weights folder '{ModelNames.Printable(written)}' not found (looked for {resolved}); " +
+                $"weights folder '{ModelNames.Printable(written)}' not found (looked for {MessageText.PrintablePath(resolved)}); " +
                 (kind.WeightArrays is null ? $"'weights' is a .npy file or a folder of {folderHolds}" : $"'weights' of {kind.Keyword} is a folder of {folderHolds}"), at);
             return null;
         }

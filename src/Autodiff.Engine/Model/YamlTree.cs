@@ -30,7 +30,7 @@ internal sealed class YScalar(SourceLocation location, string value, bool isPlai
     public override string Describe()
     {
         if (IsNull) return "nothing (null)";
-        var shown = Value.Length > 40 ? Value[..40] + "…" : Value;
+        var shown = MessageText.Printable(Value, 40);
         return IsPlain ? $"'{shown}'" : $"the text \"{shown}\"";
     }
 }

@@ -26,6 +26,8 @@ internal static class YamlTreeReader
             return null;
         }
 
+        // Text read by the caller may still start with a byte order mark, which is no part of the document.
+        if (text.StartsWith('\uFEFF')) text = text[1..];
         var state = new State(file, diags);
         try
         {
@@ -62,10 +64,21 @@ internal static class YamlTreeReader
             // point at the tab itself, which is what the user has to change.
             if (message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstIndentingTab(text) is var (line, column))
                 at = new SourceLocation(file, line, column);
-            diags.Error(ModelDiagnosticCodes.YamlSyntax, $"YAML syntax error: {message}", at);
+            diags.Error(ModelDiagnosticCodes.YamlSyntax, $"YAML syntax error: {MessageText.Printable(message, 300)}", at);
             return null;
         }
-        catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType?.Namespace?.StartsWith("YamlDotNet", StringComparison.Ordinal) == true)
+        catch (ArgumentException e) when (IsFromYamlDotNet(e))
+        {
+            // The parser builds a tag's name while reading ahead, and a tag that is not a valid URI
+            // (e.g. '!<a%0Ab>') fails there as an argument error; no tag is allowed anyway, so the
+            // useful report is that one, at the tag after the last node read.
+            var tag = text.IndexOf('!', (int)Math.Clamp(state.LastMark.Index, 0, text.Length));
+            diags.Error(ModelDiagnosticCodes.TagNotAllowed,
+                "YAML tags are not allowed in a model file, and this one is not even a valid URI; write plain values",
+                tag < 0 ? state.At(state.LastMark) : PositionOf(text, tag, file));
+            return null;
+        }
+        catch (InvalidOperationException e) when (IsFromYamlDotNet(e))
         {
             // The scanner fails this way (instead of with a YamlException) on some truncated flow
             // collections; the innermost unclosed '[' or '{' is the useful position.
@@ -76,6 +89,17 @@ internal static class YamlTreeReader
                 diags.Error(ModelDiagnosticCodes.YamlSyntax, "YAML syntax error: malformed YAML after this point", state.At(state.LastMark));
             return null;
         }
+    }
+
+    private static bool IsFromYamlDotNet(Exception e) =>
+        e.TargetSite?.DeclaringType?.Namespace?.StartsWith("YamlDotNet", StringComparison.Ordinal) == true;
+
+    /// <summary>The 1-based line and column of character <paramref name="index"/>.</summary>
+    private static SourceLocation PositionOf(string text, int index, string file)
+    {
+        var lineStart = index == 0 ? 0 : text.LastIndexOf('\n', index - 1) + 1;
+        var line = 1 + text.AsSpan(0, lineStart).Count('\n');
+        return new SourceLocation(file, line, index - lineStart + 1);
     }
 
     /// <summary>The first tab in a line's leading whitespace (1-based line and column), if any.</summary>
@@ -122,14 +146,14 @@ internal static class YamlTreeReader
         if (current is AnchorAlias alias)
         {
             state.Diags.Error(ModelDiagnosticCodes.AliasNotAllowed,
-                $"YAML alias '*{alias.Value}' is not allowed in a model file; write the value out", state.At(alias.Start));
+                $"YAML alias '*{MessageText.Printable(alias.Value.Value)}' is not allowed in a model file; write the value out", state.At(alias.Start));
             return null;
         }
 
         if (current is NodeEvent node && !node.Tag.IsEmpty && !node.Tag.IsNonSpecific)
         {
             state.Diags.Error(ModelDiagnosticCodes.TagNotAllowed,
-                $"YAML tag '{node.Tag.Value}' is not allowed in a model file; write plain values", state.At(node.Start));
+                $"YAML tag '{MessageText.Printable(node.Tag.Value)}' is not allowed in a model file; write plain values", state.At(node.Start));
             return null;
         }
 
@@ -177,7 +201,7 @@ internal static class YamlTreeReader
                     if (!seen.Add(key.Value))
                     {
                         state.Diags.Error(ModelDiagnosticCodes.DuplicateKey,
-                            $"duplicate key '{key.Value}' in this mapping", key.Location);
+                            $"duplicate key '{MessageText.Printable(key.Value)}' in this mapping", key.Location);
                         continue;
                     }
                     entries.Add(new(key, value));
