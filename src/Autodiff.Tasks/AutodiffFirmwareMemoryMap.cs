@@ -77,11 +77,8 @@ public sealed class AutodiffFirmwareMemoryMap : AutodiffTask
     /// </summary>
     private Budget SharedBudget(BoardSpec board)
     {
-        var settings = Models.Select(m => (Budget: m.GetMetadata("RamBudget"), Reserve: m.GetMetadata("RamReserve"))).Distinct().ToList();
+        var settings = Models.Select(ModelOptions.FromPrepared).Select(o => (o.RamBudget, o.RamReserve)).Distinct().ToList();
         if (settings.Count != 1) return Budget.For(board, null, null);
-        return Budget.For(board, Parse(settings[0].Budget), Parse(settings[0].Reserve));
+        return Budget.For(board, settings[0].RamBudget, settings[0].RamReserve);
     }
-
-    private static long? Parse(string text) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
 }

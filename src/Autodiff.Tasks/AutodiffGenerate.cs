@@ -16,7 +16,7 @@ namespace Autodiff.Tasks;
 /// </summary>
 public sealed class AutodiffGenerate : AutodiffTask
 {
-    /// <summary>Prepared models (see <see cref="AutodiffPrepareModels"/>), with <c>ManifestFile</c>, <c>RamBudget</c>, <c>RamReserve</c>, <c>Kernels</c>, <c>FuseUpdates</c>, <c>TrainAll</c>, <c>Quantize</c> metadata.</summary>
+    /// <summary>Prepared models (see <see cref="AutodiffPrepareModels"/>), with <c>ManifestFile</c>, <c>SettingsFile</c> and their settings (<see cref="ModelOptions"/>).</summary>
     [Required] public ITaskItem[] Models { get; set; } = Array.Empty<ITaskItem>();
 
     /// <summary>Folder that receives one sub-folder of generated C per model.</summary>
@@ -75,27 +75,22 @@ public sealed class AutodiffGenerate : AutodiffTask
         // different hash on the next build instead of being hidden by the manifest's newer time.
         var modelHash = GenerationInputs.HashFile(modelPath);
 
+        var options = ModelOptions.FromPrepared(model);
         var request = new CompileRequest(
             modelPath,
             board,
-            KernelChoices.TryParse(model.GetMetadata("Kernels"), out var kernels) ? kernels : KernelChoice.Auto,
-            ParseLong(model.GetMetadata("RamBudget")),
-            ParseLong(model.GetMetadata("RamReserve")),
+            options.Kernels,
+            options.RamBudget,
+            options.RamReserve,
             NullIfEmpty(CmsisNnRoot),
             NullIfEmpty(CmsisDspRoot))
         {
-            // Anything but an explicit "false" keeps the default.
             KernelsDirectory = NullIfEmpty(KernelsDirectory),
             CmsisCoreRoot = NullIfEmpty(CmsisCoreRoot),
             // Lets the engine name the HTML report's path on the report line and in AD3001.
             GeneratedDirectory = Path.GetFullPath(GeneratedDirectory),
-            FuseUpdates = !string.Equals(model.GetMetadata("FuseUpdates"), "false", StringComparison.OrdinalIgnoreCase),
-            // Parsed and checked by AutodiffPrepareModels, which wrote exactly "true" or "false".
-            LoadOptions = new LoadOptions
-            {
-                TrainAll = string.Equals(model.GetMetadata("TrainAll"), "true", StringComparison.Ordinal),
-                Quantize = !string.Equals(model.GetMetadata("Quantize"), "false", StringComparison.Ordinal),
-            },
+            FuseUpdates = options.FuseUpdates,
+            LoadOptions = new LoadOptions { TrainAll = options.TrainAll, Quantize = options.Quantize },
         };
 
         CompileResult result;
@@ -204,9 +199,6 @@ public sealed class AutodiffGenerate : AutodiffTask
             if ((extension is ".c" or ".h" or ".html" or ".dot") && !keep.Contains(Path.GetFullPath(file))) File.Delete(file);
         }
     }
-
-    private static long? ParseLong(string text) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 }

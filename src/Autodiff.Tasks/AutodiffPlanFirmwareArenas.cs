@@ -12,10 +12,10 @@ namespace Autodiff.Tasks;
 /// </summary>
 public sealed class AutodiffPlanFirmwareArenas : AutodiffTask
 {
-    /// <summary>The project's <c>AutodiffModel</c> items, for their <c>ArenaGroup</c> metadata and where they are defined.</summary>
+    /// <summary>The project's <c>AutodiffModel</c> items, for where they are defined (AD3002's position).</summary>
     [Required] public ITaskItem[] Models { get; set; } = Array.Empty<ITaskItem>();
 
-    /// <summary>Prepared models with <c>ManifestFile</c> metadata (the arena sizes).</summary>
+    /// <summary>Prepared models with <c>ManifestFile</c> metadata (the arena sizes) and their <c>ArenaGroup</c>.</summary>
     [Required] public ITaskItem[] PreparedModels { get; set; } = Array.Empty<ITaskItem>();
 
     /// <summary>Board name (the <c>Board</c> property).</summary>
@@ -44,8 +44,6 @@ public sealed class AutodiffPlanFirmwareArenas : AutodiffTask
         if (board is null) return true; // resolving the board reported it
         long? budgetBytes = Size(RamBudget), reserveBytes = Size(RamReserve);
 
-        var comparison = OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
-        var groupOf = Models.GroupBy(m => m.GetMetadata("FullPath"), comparison).ToDictionary(g => g.Key, g => g.First(), comparison);
         // On the host nothing lays arenas out together, so a group shares nothing there.
         var canShare = board.Toolchain != BoardToolchain.Host;
         var models = new List<FirmwareBudget.Model>();
@@ -53,8 +51,7 @@ public sealed class AutodiffPlanFirmwareArenas : AutodiffTask
         {
             var manifest = ModelManifest.TryRead(prepared.GetMetadata("ManifestFile"));
             if (manifest?.Arena is null) continue; // generation failed and said why
-            groupOf.TryGetValue(prepared.GetMetadata("FullPath"), out var item);
-            var group = canShare ? item?.GetMetadata("ArenaGroup").Trim() ?? "" : "";
+            var group = canShare ? ModelOptions.FromPrepared(prepared).ArenaGroup : "";
             models.Add(new FirmwareBudget.Model(manifest.ModelName, manifest.Arena.ArenaBytes, group));
         }
 
@@ -62,7 +59,7 @@ public sealed class AutodiffPlanFirmwareArenas : AutodiffTask
             : FirmwareBudget.Check(models, board, Budget.For(board, budgetBytes, reserveBytes), budgetBytes is not null);
         if (problem is not null)
         {
-            var (file, line, column) = Position(groupOf.Values.FirstOrDefault());
+            var (file, line, column) = Position(Models.FirstOrDefault());
             Log.LogError(null, SdkDiagnosticCodes.FirmwareOverBudget, null, file, line, column, 0, 0, "{0}", problem);
             return false;
         }

@@ -18,7 +18,11 @@ namespace Autodiff.Tasks;
 /// </summary>
 public sealed class AutodiffPrepareModels : AutodiffTask
 {
-    /// <summary>The <c>AutodiffModel</c> items; optional metadata <c>RamBudget</c>, <c>RamReserve</c>, <c>FuseUpdates</c>, <c>TrainAll</c> and <c>Quantize</c> override the properties per model.</summary>
+    /// <summary>
+    /// The <c>AutodiffModel</c> items, with metadata <c>Kernels</c>, <c>RamBudget</c>, <c>RamReserve</c>,
+    /// <c>FuseUpdates</c>, <c>TrainAll</c>, <c>Quantize</c> and <c>ArenaGroup</c> (defaults: the properties below,
+    /// through the ItemDefinitionGroup in Sdk.props).
+    /// </summary>
     [Required] public ITaskItem[] Models { get; set; } = Array.Empty<ITaskItem>();
 
     /// <summary>Folder for settings and manifest files (under the intermediate output path).</summary>
@@ -34,7 +38,10 @@ public sealed class AutodiffPrepareModels : AutodiffTask
     /// </summary>
     public string? BoardFile { get; set; }
 
-    /// <summary><c>auto</c>, <c>portable</c> or <c>cmsis</c> (the <c>AutodiffKernels</c> property).</summary>
+    /// <summary>
+    /// <c>auto</c>, <c>portable</c>, <c>armv7em</c> or <c>cmsis</c> (the <c>AutodiffKernels</c> property). This and
+    /// the other properties are checked even without models, and name the property when wrong.
+    /// </summary>
     public string? Kernels { get; set; }
 
     /// <summary>Model RAM budget for every model (<c>AutodiffRamBudget</c>), bytes or with a K/M/G suffix; empty for the board's.</summary>
@@ -78,27 +85,24 @@ public sealed class AutodiffPrepareModels : AutodiffTask
 
     /// <summary>
     /// The models with metadata for the generation target: <c>ManifestFile</c>, <c>SettingsFile</c>,
-    /// <c>Dependencies</c> (files read last time besides the model), <c>RamBudget</c> and <c>RamReserve</c> in bytes,
-    /// <c>Kernels</c>, and <c>FuseUpdates</c>, <c>TrainAll</c> and <c>Quantize</c> (<c>true</c> or <c>false</c>).
+    /// <c>Dependencies</c> (files read last time besides the model), and the parsed settings in the
+    /// spelling <see cref="ModelOptions.FromPrepared"/> reads.
     /// </summary>
     [Output] public ITaskItem[] PreparedModels { get; private set; } = Array.Empty<ITaskItem>();
 
     /// <inheritdoc />
     protected override bool ExecuteCore()
     {
-        if (!KernelChoices.TryParse(Kernels, out var kernelChoice))
+        var parser = new ModelOptionParser(Log, new Dictionary<string, string?>
         {
-            Log.LogError(null, SdkDiagnosticCodes.InvalidProperty, null, null, 0, 0, 0, 0,
-                "AutodiffKernels must be one of {0}, not '{1}'", string.Join(", ", KernelChoices.Names), Kernels);
-            return false;
-        }
-        var kernels = KernelChoices.Name(kernelChoice);
-        if (!TryParseBytes(RamBudget, "AutodiffRamBudget", null, out var budget) ||
-            !TryParseBytes(RamReserve, "AutodiffRamReserve", null, out var reserve) ||
-            !TryParseBool(FuseUpdates, "AutodiffFuseUpdates", null, out var fuse) ||
-            !TryParseBool(TrainAll, "AutodiffTrainAll", null, out var trainAll) ||
-            !TryParseBool(Quantize, "AutodiffQuantize", null, out var quantize))
-            return false;
+            [ModelOptions.KernelsName] = Kernels,
+            [ModelOptions.RamBudgetName] = RamBudget,
+            [ModelOptions.RamReserveName] = RamReserve,
+            [ModelOptions.FuseUpdatesName] = FuseUpdates,
+            [ModelOptions.TrainAllName] = TrainAll,
+            [ModelOptions.QuantizeName] = Quantize,
+        });
+        if (!parser.CheckProperties()) return false;
 
         // Resolved as the engine resolves them (property, else environment variable, Core beside the DSP
         // root), so that pointing at another tree, or a tree appearing, regenerates.
@@ -119,18 +123,9 @@ public sealed class AutodiffPrepareModels : AutodiffTask
         {
             var fullPath = model.GetMetadata("FullPath");
             if (!seen.Add(fullPath)) continue;
-            if (!TryParseBytes(model.GetMetadata("RamBudget"), "RamBudget", model, out var modelBudget) ||
-                !TryParseBytes(model.GetMetadata("RamReserve"), "RamReserve", model, out var modelReserve) ||
-                !TryParseBool(model.GetMetadata("FuseUpdates"), "FuseUpdates", model, out var modelFuse) ||
-                !TryParseBool(model.GetMetadata("TrainAll"), "TrainAll", model, out var modelTrainAll) ||
-                !TryParseBool(model.GetMetadata("Quantize"), "Quantize", model, out var modelQuantize))
-                continue;
-            modelBudget ??= budget;
-            modelReserve ??= reserve;
-            var fuseUpdates = modelFuse ?? fuse ?? true;
-            var fuseText = fuseUpdates ? "true" : "false";
-            var trainAllText = modelTrainAll ?? trainAll ?? false ? "true" : "false";
-            var quantizeText = modelQuantize ?? quantize ?? true ? "true" : "false";
+            if (parser.Parse(model) is not { } options) continue;
+            var kernels = KernelChoices.Name(options.Kernels);
+            var usesCmsis = options.Kernels != KernelChoice.Portable;
 
             var settingsFile = ModelStateFiles.Settings(StateDirectory, fullPath);
             var manifestFile = ModelStateFiles.Manifest(StateDirectory, fullPath);
@@ -140,15 +135,15 @@ public sealed class AutodiffPrepareModels : AutodiffTask
                 .AppendLine($"board-file={boardFile}")
                 .AppendLine($"board-sha256={boardHash}")
                 .AppendLine($"kernels={kernels}")
-                .AppendLine($"budget={modelBudget?.ToString(CultureInfo.InvariantCulture) ?? "board"}")
-                .AppendLine($"reserve={modelReserve?.ToString(CultureInfo.InvariantCulture) ?? "board"}")
-                .AppendLine($"fuse-updates={fuseText}")
-                .AppendLine($"train-all={trainAllText}")
-                .AppendLine($"quantize={quantizeText}")
+                .AppendLine($"budget={options.RamBudget?.ToString(CultureInfo.InvariantCulture) ?? "board"}")
+                .AppendLine($"reserve={options.RamReserve?.ToString(CultureInfo.InvariantCulture) ?? "board"}")
+                .AppendLine($"fuse-updates={(options.FuseUpdates ? "true" : "false")}")
+                .AppendLine($"train-all={(options.TrainAll ? "true" : "false")}")
+                .AppendLine($"quantize={(options.Quantize ? "true" : "false")}")
                 .AppendLine($"kernels-directory={kernelsDirectory}")
-                .AppendLine($"cmsis-nn={(kernels == "portable" ? "" : cmsis.Nn)}")
-                .AppendLine($"cmsis-dsp={(kernels == "portable" ? "" : cmsis.Dsp)}")
-                .AppendLine($"cmsis-core={(kernels == "portable" ? "" : cmsis.Core)}")
+                .AppendLine($"cmsis-nn={(usesCmsis ? cmsis.Nn : "")}")
+                .AppendLine($"cmsis-dsp={(usesCmsis ? cmsis.Dsp : "")}")
+                .AppendLine($"cmsis-core={(usesCmsis ? cmsis.Core : "")}")
                 .ToString();
             AtomicFile.WriteIfChanged(settingsFile, settings);
 
@@ -170,12 +165,7 @@ public sealed class AutodiffPrepareModels : AutodiffTask
             item.SetLiteralMetadata("SettingsFile", settingsFile);
             // A list: each path escaped, so only the separators split it.
             item.SetMetadata("Dependencies", string.Join(";", dependencies.Select(MsBuildEscaping.Escape)));
-            item.SetMetadata("RamBudget", modelBudget?.ToString(CultureInfo.InvariantCulture) ?? "");
-            item.SetMetadata("RamReserve", modelReserve?.ToString(CultureInfo.InvariantCulture) ?? "");
-            item.SetMetadata("Kernels", kernels);
-            item.SetMetadata("FuseUpdates", fuseText);
-            item.SetMetadata("TrainAll", trainAllText);
-            item.SetMetadata("Quantize", quantizeText);
+            options.WriteTo(item);
             prepared.Add(item);
         }
         PreparedModels = prepared.ToArray();
@@ -219,33 +209,5 @@ public sealed class AutodiffPrepareModels : AutodiffTask
             names.Add(name, fullPath);
         }
         return unique;
-    }
-
-    private bool TryParseBool(string? text, string what, ITaskItem? model, out bool? value)
-    {
-        value = null;
-        if (string.IsNullOrWhiteSpace(text)) return true;
-        if (bool.TryParse(text.Trim(), out var parsed))
-        {
-            value = parsed;
-            return true;
-        }
-        Log.LogError(null, SdkDiagnosticCodes.InvalidProperty, null, model?.ItemSpec, 0, 0, 0, 0,
-            "{0} must be true or false, not '{1}'", what, text);
-        return false;
-    }
-
-    private bool TryParseBytes(string? text, string what, ITaskItem? model, out long? value)
-    {
-        value = null;
-        if (string.IsNullOrWhiteSpace(text)) return true;
-        if (BoardCatalog.TryParseSize(text, out var bytes))
-        {
-            value = bytes;
-            return true;
-        }
-        Log.LogError(null, SdkDiagnosticCodes.InvalidProperty, null, model?.ItemSpec, 0, 0, 0, 0,
-            "{0} must be a byte count such as 98304, 96K or 1M, not '{1}'", what, text);
-        return false;
     }
 }
