@@ -51,8 +51,9 @@ public sealed class MemoryPlan
         TensorBuffers = tensorBuffers;
         ScratchBuffers = scratchBuffers ?? new Dictionary<Node, Buffer>();
         SingleSample = singleSample;
+        OwnBytes = buffers.Count == 0 ? 0 : buffers.Max(b => b.Offset + b.Bytes);
         // The arena holds both functions; they never run at once.
-        ArenaBytes = Math.Max(buffers.Count == 0 ? 0 : buffers.Max(b => b.Offset + b.Bytes), singleSample?.ArenaBytes ?? 0);
+        ArenaBytes = Math.Max(OwnBytes, singleSample?.ArenaBytes ?? 0);
 
         // Bytes alive per step by one sweep over lifetime starts and ends (summing the live buffers
         // step by step was quadratic in the model's depth).
@@ -96,6 +97,9 @@ public sealed class MemoryPlan
 
     /// <summary>Bytes of the static arena: what the training step needs, or <c>NAME_predict_one</c> when that is more.</summary>
     public long ArenaBytes { get; }
+
+    /// <summary>Bytes this plan's own buffers reach, <see cref="SingleSample"/> left out.</summary>
+    public long OwnBytes { get; }
 
     /// <summary>The most bytes alive at once under this schedule: no placement can do better.</summary>
     public long LowerBoundBytes { get; }

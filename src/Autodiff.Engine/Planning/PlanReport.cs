@@ -20,6 +20,9 @@ public static class PlanReport
             $"  arena {SizeText.Bytes(plan.ArenaBytes)} ({plan.ArenaBytes} B) = {percent} of budget · lower bound {SizeText.Bytes(plan.LowerBoundBytes)} ({plan.LowerBoundBytes} B) · kernels: {kernels.Summary()}",
             $"  kernel families: {string.Join(", ", kernels.Families.Select(kv => $"{kv.Key} {kv.Value}"))}",
         };
+        if (plan.SingleSample is { } single)
+            lines.Add($"  predict_one (one sample, between training steps): {SizeText.Bytes(single.ArenaBytes)} ({single.ArenaBytes} B) of the arena, parameters included" +
+                      (single.ArenaBytes > plan.OwnBytes ? $"; more than the training step's {plan.OwnBytes} B, so the arena is sized for it" : ""));
         var flash = FlashContents.Of(plan);
         lines.Add($"  flash tables {SizeText.Bytes(flash.TotalBytes)}: frozen int8 layers {SizeText.Bytes(flash.Int8LayerBytes)} ({flash.Int8LayerBytes} B)" +
                   $" · frozen float32 weights {SizeText.Bytes(flash.FrozenFloatBytes)} ({flash.FrozenFloatBytes} B)" +
