@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Autodiff.Tasks;
 using Xunit;
 
-namespace Autodiff.Sdk.Tests;
+namespace Autodiff.Tasks.Tests;
 
 /// <summary>
 /// The SDK's first pass over each model (its top-level name, read before any model is generated) has

@@ -1,6 +1,6 @@
 using Autodiff.Tasks;
 
-namespace Autodiff.Sdk.Tests;
+namespace Autodiff.Tasks.Tests;
 
 /// <summary>The lines gcc and GNU ld print, as the compile and link tasks classify them (no build needed).</summary>
 public sealed class GccMessageParserTests

@@ -1,7 +1,7 @@
 using Autodiff.Engine.Boards;
 using Autodiff.Engine.Diagnostics;
 
-namespace Autodiff.Sdk.Tests;
+namespace Autodiff.Tasks.Tests;
 
 /// <summary>The board descriptions shipped in the SDK, read in-process (no build needed).</summary>
 public sealed class BoardCatalogTests
