@@ -70,7 +70,7 @@ public static class ModelCompiler
         if (plan.ArenaBytes > budget.Bytes)
         {
             // No C, but the report is still written: it shows what would have been placed, and the budget line.
-            var fits = Alternatives.ThatFit(spec, board, budget, request, options);
+            var fits = Alternatives.ThatFit(spec, training, plan.ArenaBytes, board, budget, request, options);
             diagnostics.Error(OverBudget.Code, OverBudget.Message(training.Name, board, budget, plan, fits) + $" See the plan in {ReportPath(request, training.Name)}.",
                 spec.Name.Location);
             return Failed(diagnostics, inputs) with

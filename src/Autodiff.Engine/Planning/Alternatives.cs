@@ -1,3 +1,4 @@
+using Autodiff.Engine.Autodiff;
 using Autodiff.Engine.Boards;
 using Autodiff.Engine.Diagnostics;
 using Autodiff.Engine.Lowering;
@@ -7,11 +8,13 @@ namespace Autodiff.Engine.Planning;
 
 /// <summary>
 /// For a model over budget, plans the changes a firmware engineer would try — batch 1, plain SGD,
-/// freezing the largest layer, a board with more RAM — and keeps the ones that fit.
+/// freezing the largest layer, a board with more RAM — and keeps the ones that fit. Each variant is
+/// another model, so it is lowered and planned again; the model as written comes in lowered and planned.
 /// </summary>
 internal static class Alternatives
 {
-    public static IReadOnlyList<string> ThatFit(ModelSpec spec, BoardSpec board, Budget budget, CompileRequest request, PlanOptions options)
+    public static IReadOnlyList<string> ThatFit(ModelSpec spec, TrainingGraph training, long neededBytes, BoardSpec board, Budget budget,
+        CompileRequest request, PlanOptions options)
     {
         var fits = new List<string>();
         void Try(string label, ModelSpec variant)
@@ -25,7 +28,7 @@ internal static class Alternatives
             Try("optimizer sgd without momentum", spec with { Optimizer = new SgdSpec(spec.Optimizer.Lr, 0, 0, false, spec.Optimizer.WeightDecay, spec.Optimizer.Schedule, spec.Optimizer.Args, spec.Optimizer.Location) });
 
         // Freezing the layer with the most parameters frees the most; try layers in that order.
-        var parameterCount = ParameterCounts(spec);
+        var parameterCount = ParameterCounts(spec, training);
         var largestFirst = spec.Layers.Where(l => l.HasParameters && l.Trainable).OrderByDescending(l => parameterCount.GetValueOrDefault(l.Index));
         foreach (var layer in largestFirst)
         {
@@ -37,11 +40,11 @@ internal static class Alternatives
             }
         }
 
-        if (ArenaOf(spec, options) is { } needed && request.Board.Directory is { } dir && Path.GetDirectoryName(dir) is { } boardsRoot)
+        if (request.Board.Directory is { } dir && Path.GetDirectoryName(dir) is { } boardsRoot)
         {
             var bigger = BoardCatalog.ListBoards([boardsRoot])
                 .Select(name => BoardCatalog.Load(boardsRoot, name, new DiagnosticBag()))
-                .Where(b => b is not null && b.Name != board.Name && b.DefaultBudgetBytes is null && b.BudgetBytes() >= needed)
+                .Where(b => b is not null && b.Name != board.Name && b.DefaultBudgetBytes is null && b.BudgetBytes() >= neededBytes)
                 .Select(b => b!.Name).ToArray();
             if (bigger.Length > 0) fits.Add($"a board with more RAM ({string.Join(", ", bigger)})");
         }
@@ -54,12 +57,8 @@ internal static class Alternatives
         return training is null ? null : MemoryPlanner.Plan(training, options).ArenaBytes;
     }
 
-    /// <summary>Trainable parameter elements per layer index, read off the lowered graph by parameter name.</summary>
-    private static Dictionary<int, long> ParameterCounts(ModelSpec spec)
-    {
-        var training = ModelLowering.Lower(spec, new DiagnosticBag());
-        if (training is null) return new();
-        return spec.Layers.ToDictionary(l => l.Index, l => training.Graph.Parameters
+    /// <summary>Trainable parameter elements per layer index, read off the lowered graph by parameter source.</summary>
+    private static Dictionary<int, long> ParameterCounts(ModelSpec spec, TrainingGraph training) =>
+        spec.Layers.ToDictionary(l => l.Index, l => training.Graph.Parameters
             .Where(p => p.Source == l.Location).Sum(p => (long)p.Shape.Count));
-    }
 }
