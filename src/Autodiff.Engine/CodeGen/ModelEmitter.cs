@@ -72,7 +72,7 @@ public static class ModelEmitter
         w.Line($"void {n}_predict(const float *x, float *out);");
         w.Comment($"Forward pass on one sample (a live sensor window) with the current parameters: x holds {upper}_INPUT_SIZE");
         w.Comment($"floats (with several inputs, each input's sample in declaration order), out receives {upper}_OUTPUT_SIZE floats.");
-        w.Comment($"Works in the arena's scratch space, so it may run between training steps without changing them.");
+        w.Comment("It uses only arena memory the training step rewrites anyway: calling it between steps changes no later loss.");
         w.Line($"void {n}_predict_one(const float *x, float *out);");
         w.Line();
         ModelState.Declare(w, n, upper);
