@@ -63,15 +63,12 @@ public static partial class ModelNames
         "math", "setjmp", "signal", "stdalign", "stdarg", "stdatomic", "stdbool", "stddef", "stdint",
         "stdio", "stdlib", "stdnoreturn", "string", "tgmath", "threads", "time", "uchar", "wchar", "wctype",
         "stdbit", "stdckdint",
-        // Headers that the standard headers themselves include with <...> from the C libraries the
-        // boards build with (glibc on the host, newlib on Arm): the include path is searched before
-        // the system folders, so a model named like one of them replaces it inside <stdint.h>.
-        "features", "newlib", "alloca", "endian", "ieeefp", "reent", "unistd", "malloc", "memory", "strings",
-        // Compiler and CMSIS headers the kernels reach with <...> or from another folder.
-        "arm_acle", "arm_mve", "arm_neon", "arm_fp16", "arm_bf16", "arm_cmse", "autodiff_npy",
-        "cmsis_gcc", "cmsis_clang", "cmsis_armclang", "cmsis_iccarm", "cmsis_version", "cmsis_csm",
-        "arm_nn_compiler", "arm_nn_math_types", "arm_nn_types", "arm_nnsupportfunctions",
-        "arm_math_memory", "arm_common_tables", "arm_const_structs", "arm_helium_utils",
+        // Headers that CMSIS includes from another folder than its own, so they are looked up on
+        // the include path, and the header the generated parameter loader includes. (Headers of
+        // the toolchain itself, such as glibc's features.h or GCC's arm_mve.h, differ between
+        // toolchains: the SDK asks the compiler for them, AD4023.)
+        "autodiff_npy", "arm_math_memory", "arm_math_types_f16", "arm_dsp_config", "cmsis_version",
+        "arm_nnsupportfunctions", "arm_nn_math_types", "arm_nn_types_flt",
     };
 
     /// <summary>Checks the model name: a name like any other, and not the name of a header it would hide.</summary>
