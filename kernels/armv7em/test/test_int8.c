@@ -20,7 +20,11 @@
  *   - leave the pattern beyond the planned size alone, and its input untouched.
  * Conv and linear then run with one byte less: they must fall back (the counter moves), still
  * match, and not touch the scratch. Quantize is checked against the shared loop on edge values
- * and random floats; dequantize and clamp against theirs.
+ * and random floats, dequantize against its loop, clamp against its formula.
+ *
+ * The generator, the random layers and the checked run are kernels/portable/test/
+ * int8_test_support.h's (shared with the CMSIS harness); this file holds its profile (seed,
+ * channel counts, kernel shapes, requantisation, byte offsets) and the geometries only it draws.
  *
  * Prints one line per failing case, then "passed N cases" or "FAILED M of N cases"; main returns
  * 0 only when all passed (semihosting makes that QEMU's exit status).
@@ -30,224 +34,64 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "autodiff_kernels.h"
+#define INT8_TEST_MAX_BYTES 12288u
 
-#include "../../portable/internal/int8_common.h"
+#include "../../portable/test/int8_test_support.h"
 
-extern uint32_t ad_int8_fallbacks;
+/* Kernels 1x1, 1xN, Nx1, 2x2, 3x3, 5x1 (the transfer sample's), 3x2. */
+static const int8_kernel_shape_range kernel_shapes[] = {
+    { 1, 1, 1, 1 }, { 1, 1, 2, 5 }, { 2, 3, 1, 1 }, { 2, 2, 2, 2 }, { 3, 3, 3, 3 }, { 5, 5, 1, 1 }, { 3, 3, 2, 2 },
+};
 
-#define MAX_BYTES 12288u
-#define PATTERN 0x5A
-#define OUT_PATTERN 0x77
+static const int8_test_profile armv7em_profile = {
+    .seed = 0x2468ACEu,
+    .special_channels = { 1, 3, 4, 8, 16, 32, 12, 5 },
+    .most_channels = 40,
+    .kernel_shapes = kernel_shapes,
+    .kernel_shape_count = sizeof kernel_shapes / sizeof kernel_shapes[0],
+    /* left shifts up to 4 on any sum, some zero shifts and biases near +-2^30: the requantisation's
+     * fast path (SMMULR) and its C fallback both run */
+    .requantisation = { .most_left_shift = 4, .left_shift_most_terms = UINT32_MAX, .zero_shift_one_in = 16u,
+                        .big_bias_one_in = 10u },
+    .byte_offsets = 1,
+};
 
-static int8_t xbuf[MAX_BYTES + 4], xcopy[MAX_BYTES], wbuf[MAX_BYTES + 4], ybuf[MAX_BYTES + 20], ref[MAX_BYTES];
-static int8_t *x, *w, *y;
-static int32_t bias[64], mult[64], shift[64];
-static uint32_t scratch_words[MAX_BYTES / 4u];
-static uint8_t *const scratch = (uint8_t *)scratch_words;
-
-static uint32_t seed = 0x2468ACEu;
-static uint32_t next(void)
+/* The scratch the engine plans for conv (Armv7emInt8Scratch): 40*ceil(K/4) + 40*out_c bytes. */
+static int32_t conv_scratch(const ad_conv_s8_t *p)
 {
-    seed ^= seed << 13;
-    seed ^= seed >> 17;
-    seed ^= seed << 5;
-    return seed;
-}
-static int32_t range(int32_t lo, int32_t hi) { return lo + (int32_t)(next() % (uint32_t)(hi - lo + 1)); }
-
-static int failures, cases;
-
-static void fill_s8(int8_t *a, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; ++i) a[i] = (int8_t)range(-128, 127);
+    const uint32_t k = (uint32_t)p->k_h * p->k_w * p->in_c;
+    return (int32_t)(40u * ((k + 3u) / 4u) + 40u * p->out_c);
 }
 
-/* New byte offsets (0-3) for the input, weights and output. */
-static void place(void)
-{
-    x = xbuf + next() % 4u;
-    w = wbuf + next() % 4u;
-    y = ybuf + next() % 4u;
-}
-
-static int32_t channels(void)
-{
-    static const int32_t special[] = { 1, 3, 4, 8, 16, 32, 12, 5 };
-    return next() % 3u == 0u ? special[next() % 8u] : range(1, 40);
-}
-
-static void quantisation(uint32_t units, uint32_t terms, int with_bias, int32_t *in_off, int32_t *out_off,
-                         int32_t *act_min, int32_t *act_max)
-{
-    int32_t bits = 0;
-    while ((1u << bits) < terms) ++bits;
-    const int32_t base = -(bits / 2 + 7);
-    for (uint32_t o = 0; o < units; ++o) {
-        mult[o] = next() % 4u == 0u ? 1 << 30 : (int32_t)(0x40000000u + next() % 0x40000000u);
-        shift[o] = next() % 8u == 0u ? range(1, 4) : base + range(-3, 3);
-        if (next() % 16u == 0u) shift[o] = 0;
-        bias[o] = with_bias ? range(-20000, 20000) : 0;
-        if (with_bias && next() % 10u == 0u) {
-            const int32_t big = (int32_t)(0x3FFF0000u + next() % 0x20000u);
-            bias[o] = next() % 2u ? big : -big;
-        }
-    }
-    *in_off = range(-127, 128);
-    *out_off = range(-128, 127);
-    *act_min = -128;
-    *act_max = 127;
-    if (next() % 3u == 0u) {
-        *act_min = range(-128, 0);
-        *act_max = range(*act_min, 127);
-    }
-}
-
-static void axis(int same, int32_t in, int32_t k, int32_t s, int32_t *out, int32_t *pad)
-{
-    if (same) {
-        *out = (in + s - 1) / s;
-        const int32_t total = (*out - 1) * s + k - in;
-        *pad = total > 0 ? total / 2 : 0;
-    } else {
-        *out = (in - k) / s + 1;
-        *pad = 0;
-    }
-}
-
-static void kernel_shape(int32_t *k_h, int32_t *k_w)
-{
-    switch (next() % 7u) {
-    case 0: *k_h = 1; *k_w = 1; break;
-    case 1: *k_h = 1; *k_w = range(2, 5); break;
-    case 2: *k_h = range(2, 3); *k_w = 1; break;
-    case 3: *k_h = 2; *k_w = 2; break;
-    case 4: *k_h = 3; *k_w = 3; break;
-    case 5: *k_h = 5; *k_w = 1; break;
-    default: *k_h = 3; *k_w = 2; break;
-    }
-}
-
-typedef void (*layer_fn)(const void *params, const int8_t *x, int8_t *y, void *scratch);
-
-static int run_checked(const char *what, const char *desc, layer_fn fn, void *params, uint32_t *scratch_field,
-                       uint32_t nx, uint32_t ny, uint32_t needed, uint32_t planned)
-{
-    ++cases;
-    const int short_plan = planned < needed;
-    if (scratch_field) *scratch_field = planned;
-    memset(scratch, PATTERN, MAX_BYTES);
-    memset(ybuf, OUT_PATTERN, sizeof ybuf);
-    memcpy(xcopy, x, nx);
-    const uint32_t before = ad_int8_fallbacks;
-    fn(params, x, y, planned ? scratch : NULL);
-    const uint32_t fell_back = ad_int8_fallbacks - before;
-    for (uint32_t i = 0; i < ny; ++i)
-        if (y[i] != ref[i]) {
-            printf("FAIL %s%s %s: y[%lu] = %d, want %d\n", what, short_plan ? " (short scratch)" : "", desc, (unsigned long)i,
-                   y[i], ref[i]);
-            ++failures;
-            return 0;
-        }
-    for (uint32_t i = 0; i < 16u; ++i)
-        if ((uint8_t)y[ny + i] != OUT_PATTERN || (y > ybuf && (uint8_t)y[-1] != OUT_PATTERN)) {
-            printf("FAIL %s %s: wrote outside the output\n", what, desc);
-            ++failures;
-            return 0;
-        }
-    if (memcmp(x, xcopy, nx) != 0) {
-        printf("FAIL %s %s: changed its input\n", what, desc);
-        ++failures;
-        return 0;
-    }
-    if (fell_back != (short_plan ? 1u : 0u)) {
-        printf("FAIL %s %s: %s (scratch %lu of %lu bytes)\n", what, desc,
-               short_plan ? "ran with too little scratch" : "fell back to the shared C", (unsigned long)planned,
-               (unsigned long)needed);
-        ++failures;
-        return 0;
-    }
-    for (uint32_t i = short_plan ? 0u : needed; i < MAX_BYTES; ++i)
-        if (scratch[i] != PATTERN) {
-            printf("FAIL %s %s: wrote scratch[%lu], planned %lu bytes (needs %lu)\n", what, desc, (unsigned long)i,
-                   (unsigned long)planned, (unsigned long)needed);
-            ++failures;
-            return 0;
-        }
-    return 1;
-}
-
-static void check_layer(const char *what, const char *desc, layer_fn fn, void *params, uint32_t *scratch_field,
-                        uint32_t nx, uint32_t ny, uint32_t needed)
-{
-    if (run_checked(what, desc, fn, params, scratch_field, nx, ny, needed, needed) && needed > 0)
-        (void)run_checked(what, desc, fn, params, scratch_field, nx, ny, needed, needed - 1u);
-}
-
-static void conv_call(const void *p, const int8_t *in, int8_t *out, void *s) { ad_conv2d_s8((const ad_conv_s8_t *)p, in, out, s); }
-static void dw_call(const void *p, const int8_t *in, int8_t *out, void *s) { ad_depthwise_conv2d_s8((const ad_conv_s8_t *)p, in, out, s); }
-static void linear_call(const void *p, const int8_t *in, int8_t *out, void *s) { ad_linear_s8((const ad_linear_s8_t *)p, in, out, s); }
-static void maxpool_call(const void *p, const int8_t *in, int8_t *out, void *s) { ad_maxpool2d_s8((const ad_pool_s8_t *)p, in, out, s); }
-static void avgpool_call(const void *p, const int8_t *in, int8_t *out, void *s) { ad_avgpool2d_s8((const ad_pool_s8_t *)p, in, out, s); }
-
+/* One random conv (depthwise = 0) or depthwise conv that fits the buffers. */
 static void conv_case(int depthwise)
 {
-    ad_conv_s8_t p;
-    int32_t k_h, k_w, in_h, in_w, in_c, out_c, ch_mult = 1, s_h, s_w, out_h, out_w, pad_t, pad_l, batch;
+    int8_geometry g;
     for (;;) {
-        kernel_shape(&k_h, &k_w);
-        batch = next() % 4u == 0u ? range(2, 3) : 1;
-        in_h = range(1, 12);
-        in_w = next() % 4u == 0u ? 1 : range(1, 12);
-        if (next() % 4u == 0u) in_w = k_w; /* the kernel spans the width: patches contiguous in memory */
-        in_c = channels();
-        if (depthwise) {
-            ch_mult = next() % 4u == 0u ? range(2, 3) : 1;
-            out_c = in_c * ch_mult;
-        } else {
-            out_c = channels();
-        }
-        s_h = next() % 2u ? 1 : range(1, 3);
-        s_w = next() % 2u ? 1 : range(1, 3);
-        const int same = (int)(next() % 2u);
-        if (!same && (in_h < k_h || in_w < k_w)) continue;
-        axis(same, in_h, k_h, s_h, &out_h, &pad_t);
-        axis(same, in_w, k_w, s_w, &out_w, &pad_l);
-        if (out_c > 64) continue;
-        const uint32_t nw = depthwise ? (uint32_t)(k_h * k_w * out_c) : (uint32_t)(out_c * k_h * k_w * in_c);
-        const uint32_t k = (uint32_t)(k_h * k_w * in_c);
-        if ((uint32_t)(batch * in_h * in_w * in_c) > MAX_BYTES || (uint32_t)(batch * out_h * out_w * out_c) > MAX_BYTES ||
-            nw > MAX_BYTES || 10u * k + 40u * (uint32_t)out_c + 40u > MAX_BYTES)
+        kernel_shape(&g.k_h, &g.k_w);
+        g.batch = next() % 4u == 0u ? range(2, 3) : 1;
+        g.in_h = range(1, 12);
+        g.in_w = next() % 4u == 0u ? 1 : range(1, 12);
+        if (next() % 4u == 0u) g.in_w = g.k_w; /* the kernel spans the width: patches contiguous in memory */
+        draw_conv_channels(&g, depthwise);
+        g.s_h = next() % 2u ? 1 : range(1, 3);
+        g.s_w = next() % 2u ? 1 : range(1, 3);
+        if (!draw_padding(&g) || g.out_c > 64) continue;
+        const uint32_t k = (uint32_t)(g.k_h * g.k_w * g.in_c);
+        if (input_bytes(&g) > INT8_TEST_MAX_BYTES || conv_output_bytes(&g) > INT8_TEST_MAX_BYTES ||
+            conv_weight_bytes(&g, depthwise) > INT8_TEST_MAX_BYTES || 10u * k + 40u * (uint32_t)g.out_c + 40u > INT8_TEST_MAX_BYTES)
             continue;
         break;
     }
     place();
-    const uint32_t nx = (uint32_t)(batch * in_h * in_w * in_c), ny = (uint32_t)(batch * out_h * out_w * out_c);
-    const uint32_t nw = depthwise ? (uint32_t)(k_h * k_w * out_c) : (uint32_t)(out_c * k_h * k_w * in_c);
-    fill_s8(x, nx);
-    fill_s8(w, nw);
-    const int with_bias = next() % 5u != 0u;
-    memset(&p, 0, sizeof p);
-    quantisation((uint32_t)out_c, (uint32_t)(k_h * k_w * (depthwise ? 1 : in_c)), with_bias, &p.input_offset, &p.output_offset,
-                 &p.act_min, &p.act_max);
-    p.weight = w;
-    p.bias = with_bias ? bias : NULL;
-    p.multiplier = mult;
-    p.shift = shift;
-    p.batch = (uint16_t)batch; p.in_h = (uint16_t)in_h; p.in_w = (uint16_t)in_w; p.in_c = (uint16_t)in_c;
-    p.out_h = (uint16_t)out_h; p.out_w = (uint16_t)out_w; p.out_c = (uint16_t)out_c;
-    p.k_h = (uint16_t)k_h; p.k_w = (uint16_t)k_w; p.stride_h = (uint16_t)s_h; p.stride_w = (uint16_t)s_w;
-    p.pad_top = (uint16_t)pad_t; p.pad_left = (uint16_t)pad_l; p.ch_mult = (uint16_t)ch_mult;
-    ad_s8_conv_loops(&p, x, ref, depthwise);
-    const uint32_t k = (uint32_t)(k_h * k_w * in_c);
+    ad_conv_s8_t p;
+    random_conv_layer(&p, &g, depthwise);
     char desc[256];
-    snprintf(desc, sizeof desc, "B%u in %ux%ux%u k %ux%u s %ux%u pad %u,%u out %ux%ux%u mult %u%s in_off %ld out_off %ld act [%ld,%ld]",
-             p.batch, p.in_h, p.in_w, p.in_c, p.k_h, p.k_w, p.stride_h, p.stride_w, p.pad_top, p.pad_left, p.out_h, p.out_w, p.out_c,
-             p.ch_mult, p.bias ? "" : " no bias", (long)p.input_offset, (long)p.output_offset, (long)p.act_min, (long)p.act_max);
+    describe_conv(desc, sizeof desc, &p);
     if (depthwise)
-        check_layer("depthwise_conv2d_s8", desc, dw_call, &p, &p.scratch_bytes, nx, ny, 0u);
+        check_layer("depthwise_conv2d_s8", desc, dw_call, &p, &p.scratch_bytes, input_bytes(&g), conv_output_bytes(&g), 0);
     else
-        check_layer("conv2d_s8", desc, conv_call, &p, &p.scratch_bytes, nx, ny, 40u * ((k + 3u) / 4u) + 40u * p.out_c);
+        check_layer("conv2d_s8", desc, conv_call, &p, &p.scratch_bytes, input_bytes(&g), conv_output_bytes(&g), conv_scratch(&p));
 }
 
 static void linear_case(void)
@@ -258,63 +102,11 @@ static void linear_case(void)
     p.batch = (uint32_t)(next() % 4u == 0u ? range(2, 3) : 1);
     p.in = next() % 3u == 0u ? (uint32_t)(16 * range(1, 16)) : (uint32_t)range(1, 300);
     p.units = (uint32_t)range(1, 64);
-    if (p.units * p.in > MAX_BYTES) p.units = MAX_BYTES / p.in;
-    const int with_bias = next() % 5u != 0u;
-    fill_s8(x, p.batch * p.in);
-    fill_s8(w, p.units * p.in);
-    quantisation(p.units, p.in, with_bias, &p.input_offset, &p.output_offset, &p.act_min, &p.act_max);
-    p.weight = w;
-    p.bias = with_bias ? bias : NULL;
-    p.multiplier = mult;
-    p.shift = shift;
-    ad_s8_linear_loops(&p, x, ref);
+    if (p.units * p.in > INT8_TEST_MAX_BYTES) p.units = INT8_TEST_MAX_BYTES / p.in;
+    random_linear_layer(&p);
     char desc[256];
-    snprintf(desc, sizeof desc, "B%lu in %lu units %lu%s in_off %ld out_off %ld act [%ld,%ld]", (unsigned long)p.batch,
-             (unsigned long)p.in, (unsigned long)p.units, with_bias ? "" : " no bias", (long)p.input_offset,
-             (long)p.output_offset, (long)p.act_min, (long)p.act_max);
-    check_layer("linear_s8", desc, linear_call, &p, &p.scratch_bytes, p.batch * p.in, p.batch * p.units, 2u * p.in);
-}
-
-static void pool_case(int average)
-{
-    ad_pool_s8_t p;
-    int32_t k_h, k_w, in_h, in_w, ch, s_h, s_w, out_h, out_w, pad_t, pad_l, batch;
-    for (;;) {
-        k_h = range(1, 3);
-        k_w = range(1, 3);
-        batch = range(1, 2);
-        in_h = range(1, 9);
-        in_w = range(1, 11);
-        ch = channels();
-        s_h = range(1, 3);
-        s_w = range(1, 3);
-        const int same = (int)(next() % 2u);
-        if (!same && (in_h < k_h || in_w < k_w)) continue;
-        axis(same, in_h, k_h, s_h, &out_h, &pad_t);
-        axis(same, in_w, k_w, s_w, &out_w, &pad_l);
-        if ((uint32_t)(batch * in_h * in_w * ch) > MAX_BYTES) continue;
-        break;
-    }
-    place();
-    memset(&p, 0, sizeof p);
-    p.act_min = -128;
-    p.act_max = 127;
-    if (next() % 3u == 0u) {
-        p.act_min = range(-128, 0);
-        p.act_max = range(p.act_min, 127);
-    }
-    p.batch = (uint16_t)batch; p.in_h = (uint16_t)in_h; p.in_w = (uint16_t)in_w; p.channels = (uint16_t)ch;
-    p.out_h = (uint16_t)out_h; p.out_w = (uint16_t)out_w; p.k_h = (uint16_t)k_h; p.k_w = (uint16_t)k_w;
-    p.stride_h = (uint16_t)s_h; p.stride_w = (uint16_t)s_w; p.pad_top = (uint16_t)pad_t; p.pad_left = (uint16_t)pad_l;
-    const uint32_t nx = (uint32_t)(batch * in_h * in_w * ch), ny = (uint32_t)(batch * out_h * out_w * ch);
-    fill_s8(x, nx);
-    ad_s8_pool_loops(&p, x, ref, average);
-    char desc[256];
-    snprintf(desc, sizeof desc, "B%ld in %ldx%ldx%ld k %ldx%ld s %ldx%ld pad %ld,%ld out %ldx%ld act [%ld,%ld]", (long)batch,
-             (long)in_h, (long)in_w, (long)ch, (long)k_h, (long)k_w, (long)s_h, (long)s_w, (long)pad_t, (long)pad_l,
-             (long)out_h, (long)out_w, (long)p.act_min, (long)p.act_max);
-    check_layer(average ? "avgpool2d_s8" : "maxpool2d_s8", desc, average ? avgpool_call : maxpool_call, &p, &p.scratch_bytes, nx,
-                ny, 0u);
+    describe_linear(desc, sizeof desc, &p);
+    check_layer("linear_s8", desc, linear_call, &p, &p.scratch_bytes, p.batch * p.in, p.batch * p.units, (int32_t)(2u * p.in));
 }
 
 /* Quantize against the shared loop (roundf) on edge values and random floats of every size. */
@@ -326,13 +118,7 @@ static void elementwise_cases(void)
     static float in[512];
     static int8_t q[512], want[512];
     static float back[512], back_ref[512];
-    const uint32_t n = sizeof values / sizeof values[0];
-    for (uint32_t i = 0; i < n; ++i) in[i] = values[i];
-    in[n] = NAN;
-    in[n + 1] = INFINITY;
-    in[n + 2] = -INFINITY;
-    in[n + 3] = -NAN;
-    for (uint32_t i = n + 4u; i < 512u; ++i) {
+    for (uint32_t i = edge_floats(in, values, sizeof values / sizeof values[0]); i < 512u; ++i) {
         /* random bits of moderate exponent, and halves */
         uint32_t bits = (next() & 0x807FFFFFu) | ((uint32_t)range(100, 136) << 23);
         float f;
@@ -361,24 +147,6 @@ static void elementwise_cases(void)
                 ++failures;
             }
         }
-    for (uint32_t c = 0; c < 10u; ++c) {
-        ++cases;
-        const int32_t lo = range(-128, 20), hi = range(lo, 127);
-        const uint32_t len = (uint32_t)range(1, 100);
-        place();
-        fill_s8(x, len);
-        memcpy(xcopy, x, len);
-        ad_clamp_s8(x, y, len, lo, hi);
-        ad_clamp_s8(x, x, len, lo, hi);
-        for (uint32_t i = 0; i < len; ++i) {
-            const int32_t v = xcopy[i] < lo ? lo : xcopy[i] > hi ? hi : xcopy[i];
-            if (y[i] != v || x[i] != v) {
-                printf("FAIL clamp_s8 [%ld,%ld] x=%d\n", (long)lo, (long)hi, xcopy[i]);
-                ++failures;
-                break;
-            }
-        }
-    }
 }
 
 /* The transfer sample's layers (gestures and MNIST backbones) by name, so a regression there is
@@ -408,20 +176,20 @@ static void model_cases(void)
         ad_s8_conv_loops(&p, x, ref, 0);
         char desc[64];
         snprintf(desc, sizeof desc, "transfer sample conv %lu", (unsigned long)i);
-        check_layer("conv2d_s8", desc, conv_call, &p, &p.scratch_bytes, nx, ny, 40u * ((k + 3u) / 4u) + 40u * p.out_c);
+        check_layer("conv2d_s8", desc, conv_call, &p, &p.scratch_bytes, nx, ny, conv_scratch(&p));
     }
 }
 
 int main(void)
 {
+    int8_test_begin(&armv7em_profile);
     elementwise_cases();
+    clamp_cases();
     model_cases();
     for (int i = 0; i < 200; ++i) conv_case(0);
     for (int i = 0; i < 100; ++i) conv_case(1);
     for (int i = 0; i < 100; ++i) linear_case();
-    for (int i = 0; i < 40; ++i) pool_case(0);
-    for (int i = 0; i < 20; ++i) pool_case(1);
-    if (failures) printf("FAILED %d of %d cases\n", failures, cases);
-    else printf("passed %d cases\n", cases);
-    return failures ? 1 : 0;
+    for (int i = 0; i < 40; ++i) pool_case(0, INT8_TEST_MAX_BYTES, NULL);
+    for (int i = 0; i < 20; ++i) pool_case(1, INT8_TEST_MAX_BYTES, NULL);
+    return int8_test_report();
 }
