@@ -52,6 +52,10 @@ public sealed record Conv2dGeometry(
     public Shape WeightShape => new(Filters, KernelH, KernelW, InC);
     public Shape OutputShape => new(Batch, OutH, OutW, Filters);
 
+    /// <summary>The window along height and width, which the reference loops walk.</summary>
+    internal ConvWindow Window =>
+        new(new WindowAxis(InH, OutH, KernelH, StrideH, PadTop), new WindowAxis(InW, OutW, KernelW, StrideW, PadLeft));
+
     /// <summary>batch, in_h, in_w, in_c, out_h, out_w, filters, k_h, k_w, stride_h, stride_w, pad_top, pad_left.</summary>
     public object[] KernelArguments =>
         [Batch, InH, InW, InC, OutH, OutW, Filters, KernelH, KernelW, StrideH, StrideW, PadTop, PadLeft];
@@ -102,24 +106,18 @@ public sealed class Conv2dOp : Op
         var (x, w, y) = (a.In(0), a.In(1), a.Out);
         var bias = a.Inputs.Count == 3 ? a.In(2) : null;
         var g = Geometry(a.Node);
+        var window = g.Window;
         for (var b = 0; b < g.Batch; b++)
             for (var oh = 0; oh < g.OutH; oh++)
                 for (var ow = 0; ow < g.OutW; ow++)
                     for (var f = 0; f < g.Filters; f++)
                     {
                         var acc = bias is null ? T.Zero : bias[f];
-                        for (var kh = 0; kh < g.KernelH; kh++)
+                        foreach (var t in window.TapsOf(oh, ow))
                         {
-                            var ih = oh * g.StrideH + kh - g.PadTop;
-                            if (ih < 0 || ih >= g.InH) continue;
-                            for (var kw = 0; kw < g.KernelW; kw++)
-                            {
-                                var iw = ow * g.StrideW + kw - g.PadLeft;
-                                if (iw < 0 || iw >= g.InW) continue;
-                                var xo = ((b * g.InH + ih) * g.InW + iw) * g.InC;
-                                var wo = ((f * g.KernelH + kh) * g.KernelW + kw) * g.InC;
-                                for (var c = 0; c < g.InC; c++) acc += x[xo + c] * w[wo + c];
-                            }
+                            var xo = ((b * g.InH + t.Ih) * g.InW + t.Iw) * g.InC;
+                            var wo = ((f * g.KernelH + t.Kh) * g.KernelW + t.Kw) * g.InC;
+                            for (var c = 0; c < g.InC; c++) acc += x[xo + c] * w[wo + c];
                         }
                         y[((b * g.OutH + oh) * g.OutW + ow) * g.Filters + f] = acc;
                     }
@@ -173,27 +171,18 @@ public sealed class Conv2dInputGradOp(Conv2dGeometry geometry) : Op
     {
         var (dy, w, dx) = (a.In(0), a.In(1), a.Out);
         var g = Geometry;
+        var window = g.Window;
         for (var b = 0; b < g.Batch; b++)
             for (var ih = 0; ih < g.InH; ih++)
                 for (var iw = 0; iw < g.InW; iw++)
                     for (var c = 0; c < g.InC; c++)
                     {
                         var acc = T.Zero;
-                        for (var kh = 0; kh < g.KernelH; kh++)
+                        foreach (var t in window.TapsReading(ih, iw))
                         {
-                            // Output rows whose window puts tap kh on input row ih.
-                            var th = ih + g.PadTop - kh;
-                            if (th < 0 || th % g.StrideH != 0 || th / g.StrideH >= g.OutH) continue;
-                            var oh = th / g.StrideH;
-                            for (var kw = 0; kw < g.KernelW; kw++)
-                            {
-                                var tw = iw + g.PadLeft - kw;
-                                if (tw < 0 || tw % g.StrideW != 0 || tw / g.StrideW >= g.OutW) continue;
-                                var ow = tw / g.StrideW;
-                                var dyo = ((b * g.OutH + oh) * g.OutW + ow) * g.Filters;
-                                for (var f = 0; f < g.Filters; f++)
-                                    acc += dy[dyo + f] * w[((f * g.KernelH + kh) * g.KernelW + kw) * g.InC + c];
-                            }
+                            var dyo = ((b * g.OutH + t.Oh) * g.OutW + t.Ow) * g.Filters;
+                            for (var f = 0; f < g.Filters; f++)
+                                acc += dy[dyo + f] * w[((f * g.KernelH + t.Kh) * g.KernelW + t.Kw) * g.InC + c];
                         }
                         dx[((b * g.InH + ih) * g.InW + iw) * g.InC + c] = acc;
                     }
@@ -234,24 +223,16 @@ public sealed class Conv2dWeightGradOp(Conv2dGeometry geometry) : Op, IFusedGrad
     private void EvaluateFilter<T>(T[] dy, T[] x, Span<T> dw, int f) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var g = Geometry;
+        var window = g.Window;
         for (var kh = 0; kh < g.KernelH; kh++)
             for (var kw = 0; kw < g.KernelW; kw++)
                 for (var c = 0; c < g.InC; c++)
                 {
                     var acc = T.Zero;
                     for (var b = 0; b < g.Batch; b++)
-                        for (var oh = 0; oh < g.OutH; oh++)
-                        {
-                            var ih = oh * g.StrideH + kh - g.PadTop;
-                            if (ih < 0 || ih >= g.InH) continue;
-                            for (var ow = 0; ow < g.OutW; ow++)
-                            {
-                                var iw = ow * g.StrideW + kw - g.PadLeft;
-                                if (iw < 0 || iw >= g.InW) continue;
-                                acc += dy[((b * g.OutH + oh) * g.OutW + ow) * g.Filters + f]
-                                     * x[((b * g.InH + ih) * g.InW + iw) * g.InC + c];
-                            }
-                        }
+                        foreach (var t in window.OutputsThrough(kh, kw))
+                            acc += dy[((b * g.OutH + t.Oh) * g.OutW + t.Ow) * g.Filters + f]
+                                 * x[((b * g.InH + t.Ih) * g.InW + t.Iw) * g.InC + c];
                     dw[(kh * g.KernelW + kw) * g.InC + c] = acc;
                 }
     }

@@ -44,6 +44,10 @@ public sealed record DepthwiseConv2dGeometry(
     public Shape WeightShape => new(KernelH, KernelW, OutC);
     public Shape OutputShape => new(Batch, OutH, OutW, OutC);
 
+    /// <summary>The window along height and width, which the reference loops walk.</summary>
+    internal ConvWindow Window =>
+        new(new WindowAxis(InH, OutH, KernelH, StrideH, PadTop), new WindowAxis(InW, OutW, KernelW, StrideW, PadLeft));
+
     /// <summary>Products of the forward pass, and of each gradient: one per output element and tap.</summary>
     public long MultiplyAccumulates => (long)Batch * OutH * OutW * OutC * KernelH * KernelW;
 
@@ -96,24 +100,16 @@ public sealed class DepthwiseConv2dOp : Op
         var (x, w, y) = (a.In(0), a.In(1), a.Out);
         var bias = a.Inputs.Count == 3 ? a.In(2) : null;
         var g = Geometry(a.Node);
+        var window = g.Window;
         for (var b = 0; b < g.Batch; b++)
             for (var oh = 0; oh < g.OutH; oh++)
                 for (var ow = 0; ow < g.OutW; ow++)
                     for (var o = 0; o < g.OutC; o++)
                     {
                         var acc = bias is null ? T.Zero : bias[o];
-                        for (var kh = 0; kh < g.KernelH; kh++)
-                        {
-                            var ih = oh * g.StrideH + kh - g.PadTop;
-                            if (ih < 0 || ih >= g.InH) continue;
-                            for (var kw = 0; kw < g.KernelW; kw++)
-                            {
-                                var iw = ow * g.StrideW + kw - g.PadLeft;
-                                if (iw < 0 || iw >= g.InW) continue;
-                                acc += x[((b * g.InH + ih) * g.InW + iw) * g.InC + o / g.DepthMultiplier]
-                                     * w[(kh * g.KernelW + kw) * g.OutC + o];
-                            }
-                        }
+                        foreach (var t in window.TapsOf(oh, ow))
+                            acc += x[((b * g.InH + t.Ih) * g.InW + t.Iw) * g.InC + o / g.DepthMultiplier]
+                                 * w[(t.Kh * g.KernelW + t.Kw) * g.OutC + o];
                         y[((b * g.OutH + oh) * g.OutW + ow) * g.OutC + o] = acc;
                     }
     }
@@ -166,28 +162,19 @@ public sealed class DepthwiseConv2dInputGradOp(DepthwiseConv2dGeometry geometry)
     {
         var (dy, w, dx) = (a.In(0), a.In(1), a.Out);
         var g = Geometry;
+        var window = g.Window;
         for (var b = 0; b < g.Batch; b++)
             for (var ih = 0; ih < g.InH; ih++)
                 for (var iw = 0; iw < g.InW; iw++)
                     for (var c = 0; c < g.InC; c++)
                     {
                         var acc = T.Zero;
-                        for (var kh = 0; kh < g.KernelH; kh++)
+                        foreach (var t in window.TapsReading(ih, iw))
                         {
-                            // Output rows whose window puts tap kh on input row ih.
-                            var th = ih + g.PadTop - kh;
-                            if (th < 0 || th % g.StrideH != 0 || th / g.StrideH >= g.OutH) continue;
-                            var oh = th / g.StrideH;
-                            for (var kw = 0; kw < g.KernelW; kw++)
-                            {
-                                var tw = iw + g.PadLeft - kw;
-                                if (tw < 0 || tw % g.StrideW != 0 || tw / g.StrideW >= g.OutW) continue;
-                                var ow = tw / g.StrideW;
-                                var dyo = ((b * g.OutH + oh) * g.OutW + ow) * g.OutC;
-                                var wo = (kh * g.KernelW + kw) * g.OutC;
-                                for (var o = c * g.DepthMultiplier; o < (c + 1) * g.DepthMultiplier; o++)
-                                    acc += dy[dyo + o] * w[wo + o];
-                            }
+                            var dyo = ((b * g.OutH + t.Oh) * g.OutW + t.Ow) * g.OutC;
+                            var wo = (t.Kh * g.KernelW + t.Kw) * g.OutC;
+                            for (var o = c * g.DepthMultiplier; o < (c + 1) * g.DepthMultiplier; o++)
+                                acc += dy[dyo + o] * w[wo + o];
                         }
                         dx[((b * g.InH + ih) * g.InW + iw) * g.InC + c] = acc;
                     }
@@ -224,24 +211,16 @@ public sealed class DepthwiseConv2dWeightGradOp(DepthwiseConv2dGeometry geometry
     {
         var (dy, x, dw) = (a.In(0), a.In(1), a.Out);
         var g = Geometry;
+        var window = g.Window;
         for (var kh = 0; kh < g.KernelH; kh++)
             for (var kw = 0; kw < g.KernelW; kw++)
                 for (var o = 0; o < g.OutC; o++)
                 {
                     var acc = T.Zero;
                     for (var b = 0; b < g.Batch; b++)
-                        for (var oh = 0; oh < g.OutH; oh++)
-                        {
-                            var ih = oh * g.StrideH + kh - g.PadTop;
-                            if (ih < 0 || ih >= g.InH) continue;
-                            for (var ow = 0; ow < g.OutW; ow++)
-                            {
-                                var iw = ow * g.StrideW + kw - g.PadLeft;
-                                if (iw < 0 || iw >= g.InW) continue;
-                                acc += dy[((b * g.OutH + oh) * g.OutW + ow) * g.OutC + o]
-                                     * x[((b * g.InH + ih) * g.InW + iw) * g.InC + o / g.DepthMultiplier];
-                            }
-                        }
+                        foreach (var t in window.OutputsThrough(kh, kw))
+                            acc += dy[((b * g.OutH + t.Oh) * g.OutW + t.Ow) * g.OutC + o]
+                                 * x[((b * g.InH + t.Ih) * g.InW + t.Iw) * g.InC + o / g.DepthMultiplier];
                     dw[(kh * g.KernelW + kw) * g.OutC + o] = acc;
                 }
     }

@@ -43,32 +43,26 @@ public sealed class Int8ConvOp(Conv2dGeometry geometry, int depthMultiplier, Int
     {
         var (x, y, g, d) = (a.In(0), a.Out, Geometry, Data);
         var outC = g.Filters;
+        var window = g.Window;
         for (var b = 0; b < g.Batch; b++)
             for (var oh = 0; oh < g.OutH; oh++)
                 for (var ow = 0; ow < g.OutW; ow++)
                     for (var o = 0; o < outC; o++)
                     {
                         var acc = d.Bias?[o] ?? 0;
-                        for (var kh = 0; kh < g.KernelH; kh++)
+                        foreach (var t in window.TapsOf(oh, ow))
                         {
-                            var ih = oh * g.StrideH + kh - g.PadTop;
-                            if (ih < 0 || ih >= g.InH) continue;
-                            for (var kw = 0; kw < g.KernelW; kw++)
+                            var xo = ((b * g.InH + t.Ih) * g.InW + t.Iw) * g.InC;
+                            if (IsDepthwise)
                             {
-                                var iw = ow * g.StrideW + kw - g.PadLeft;
-                                if (iw < 0 || iw >= g.InW) continue;
-                                var xo = ((b * g.InH + ih) * g.InW + iw) * g.InC;
-                                if (IsDepthwise)
-                                {
-                                    var c = o / DepthMultiplier;
-                                    acc += (int.CreateTruncating(x[xo + c]) + d.InputOffset) * d.Weight[(kh * g.KernelW + kw) * outC + o];
-                                }
-                                else
-                                {
-                                    var wo = ((o * g.KernelH + kh) * g.KernelW + kw) * g.InC;
-                                    for (var c = 0; c < g.InC; c++)
-                                        acc += (int.CreateTruncating(x[xo + c]) + d.InputOffset) * d.Weight[wo + c];
-                                }
+                                var c = o / DepthMultiplier;
+                                acc += (int.CreateTruncating(x[xo + c]) + d.InputOffset) * d.Weight[(t.Kh * g.KernelW + t.Kw) * outC + o];
+                            }
+                            else
+                            {
+                                var wo = ((o * g.KernelH + t.Kh) * g.KernelW + t.Kw) * g.InC;
+                                for (var c = 0; c < g.InC; c++)
+                                    acc += (int.CreateTruncating(x[xo + c]) + d.InputOffset) * d.Weight[wo + c];
                             }
                         }
                         y[((b * g.OutH + oh) * g.OutW + ow) * outC + o] = T.CreateChecked(d.Finish(acc, o));
