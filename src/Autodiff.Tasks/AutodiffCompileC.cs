@@ -117,8 +117,9 @@ public sealed class AutodiffCompileC : GccToolTask
         // Both outputs go to temporary names (see GccToolTask); -MT keeps the real object as the
         // rule's target. Paths are quoted by hand: CommandLineBuilder's file-name methods throw
         // (MSB6001) on a '"' in a folder name, which a path may legally hold.
+        // No -MP: its phony rules would follow the first rule directly, and only with the first rule
+        // alone in the file can MakeDependencyFile tell a newline inside a path from the rule's end.
         builder.AppendSwitch("-MMD");
-        builder.AppendSwitch("-MP");
         builder.AppendSwitch("-MT");
         builder.AppendSwitch(Quote(ObjectPath));
         builder.AppendSwitch("-MF");

@@ -4,7 +4,10 @@ namespace Autodiff.Tasks;
 
 /// <summary>
 /// Reads the make-style dependency file gcc writes with <c>-MMD -MF</c>: the first rule's
-/// prerequisites are the source and every project header it included.
+/// prerequisites are the source and every project header it included. gcc escapes spaces and
+/// <c>$</c> but writes a newline in a path as it is, which make cannot tell from the rule's end; the
+/// SDK compiles without <c>-MP</c>, so the rule is the file's only content, and a raw newline with
+/// more text after it is part of a path (a project folder whose name holds a newline).
 /// </summary>
 internal static class MakeDependencyFile
 {
@@ -60,6 +63,11 @@ internal static class MakeDependencyFile
             }
             if (c == '\n' || c == '\r')
             {
+                if (afterColon && word.Length > 0 && !string.IsNullOrWhiteSpace(text[(i + 1)..]))
+                {
+                    word.Append(c);
+                    continue;
+                }
                 Flush();
                 if (afterColon) break;
                 continue;

@@ -13,7 +13,10 @@ internal static class ModelStateFiles
     {
         var normalized = OperatingSystem.IsWindows() ? modelFullPath.ToLowerInvariant() : modelFullPath;
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)))[..10].ToLowerInvariant();
-        return $"{Path.GetFileNameWithoutExtension(modelFullPath)}-{hash}";
+        // The hash keeps keys unique; control characters are replaced because the name lands in
+        // Microsoft.Common's clean file, one path per line, where a newline would split it.
+        var name = new string(Path.GetFileNameWithoutExtension(modelFullPath).Select(c => char.IsControl(c) ? '_' : c).ToArray());
+        return $"{name}-{hash}";
     }
 
     public static string Manifest(string stateDirectory, string modelFullPath) =>
