@@ -47,6 +47,13 @@ public sealed record CompileRequest(
     public string? CmsisCoreRoot { get; init; }
 
     /// <summary>
+    /// CMSIS roots the caller has already resolved (the SDK, once per build, to name them in the build
+    /// and in its regeneration settings). When set, they are used as they are, and the three root
+    /// settings above and the environment variables are not consulted.
+    /// </summary>
+    public CodeGen.CmsisRoots? ResolvedCmsis { get; init; }
+
+    /// <summary>
     /// The SDK's <c>kernels</c> folder (with <c>portable/</c> and <c>cmsis/</c>), which tells which
     /// families have CMSIS implementations; by default the one beside the engine assembly.
     /// </summary>

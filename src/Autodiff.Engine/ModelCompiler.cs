@@ -57,7 +57,7 @@ public static class ModelCompiler
         var board = request.Board;
         var budget = Budget.For(board, request.RamBudget, request.RamReserve);
         var cmsis = request.Kernels == KernelChoice.Portable ? CmsisRoots.None
-            : CmsisRoots.Find(request.CmsisDspRoot, request.CmsisNnRoot, request.CmsisCoreRoot);
+            : request.ResolvedCmsis ?? CmsisRoots.Find(request.CmsisDspRoot, request.CmsisNnRoot, request.CmsisCoreRoot);
         // Kernels are chosen per family from the nodes alone, so the first plan serves; kernels that
         // need working memory (CMSIS-NN's) get it planned in the arena by a second plan.
         var kernelDiagnostics = new DiagnosticBag();

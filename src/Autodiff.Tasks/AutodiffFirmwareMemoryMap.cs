@@ -24,6 +24,9 @@ public sealed class AutodiffFirmwareMemoryMap : AutodiffTask
     /// <summary>Board name.</summary>
     [Required] public string Board { get; set; } = "";
 
+    /// <summary>The resolved <c>board.yaml</c> (<c>AutodiffBoardFile</c>), whose reading <see cref="AutodiffResolveBoard"/> kept for the build.</summary>
+    [Required] public string BoardFile { get; set; } = "";
+
     /// <summary>Folders holding board folders, searched in order.</summary>
     [Required] public string[] BoardsDirectories { get; set; } = Array.Empty<string>();
 
@@ -33,9 +36,7 @@ public sealed class AutodiffFirmwareMemoryMap : AutodiffTask
     /// <inheritdoc />
     protected override bool ExecuteCore()
     {
-        var bag = new DiagnosticBag();
-        var board = BoardCatalog.Load(BoardsDirectories, Board, bag);
-        Log.LogDiagnostics(bag);
+        var board = ResolvedBoard.Get(BuildEngine, Log, BoardFile, BoardsDirectories);
         if (board is null) return false;
 
         ElfFile image;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Autodiff.Engine;
 using Autodiff.Engine.Boards;
+using Autodiff.Engine.CodeGen;
 using Autodiff.Engine.Diagnostics;
 using Autodiff.Engine.Model;
 using Microsoft.Build.Framework;
@@ -25,19 +26,22 @@ public sealed class AutodiffGenerate : AutodiffTask
     /// <summary>Board name.</summary>
     [Required] public string Board { get; set; } = "";
 
+    /// <summary>The resolved <c>board.yaml</c> (<c>AutodiffBoardFile</c>), whose reading <see cref="AutodiffResolveBoard"/> kept for the build.</summary>
+    [Required] public string BoardFile { get; set; } = "";
+
     /// <summary>Folders holding board folders, searched in order.</summary>
     [Required] public string[] BoardsDirectories { get; set; } = Array.Empty<string>();
 
     /// <summary>The SDK's <c>kernels</c> folder (<c>AutodiffKernelsDirectory</c>), where the engine looks up which families have CMSIS kernels.</summary>
     public string? KernelsDirectory { get; set; }
 
-    /// <summary>CMSIS-NN source root, if any.</summary>
+    /// <summary>The CMSIS-NN root as <see cref="AutodiffPrepareModels"/> resolved it (absolute, found), or empty for none.</summary>
     public string? CmsisNnRoot { get; set; }
 
-    /// <summary>CMSIS-DSP source root, if any.</summary>
+    /// <summary>The CMSIS-DSP root as resolved, or empty for none.</summary>
     public string? CmsisDspRoot { get; set; }
 
-    /// <summary>CMSIS Core include folder, if any (otherwise looked for beside the DSP root).</summary>
+    /// <summary>The CMSIS Core include folder as resolved, or empty for none.</summary>
     public string? CmsisCoreRoot { get; set; }
 
     /// <summary>Every C, header, report (<c>NAME.report.html</c>) and <c>NAME.dot</c> file written or confirmed by this run.</summary>
@@ -46,9 +50,7 @@ public sealed class AutodiffGenerate : AutodiffTask
     /// <inheritdoc />
     protected override bool ExecuteCore()
     {
-        var bag = new DiagnosticBag();
-        var board = BoardCatalog.Load(BoardsDirectories, Board, bag);
-        Log.LogDiagnostics(bag);
+        var board = ResolvedBoard.Get(BuildEngine, Log, BoardFile, BoardsDirectories);
         if (board is null) return false;
 
         var generated = new List<ITaskItem>();
@@ -81,12 +83,11 @@ public sealed class AutodiffGenerate : AutodiffTask
             board,
             options.Kernels,
             options.RamBudget,
-            options.RamReserve,
-            NullIfEmpty(CmsisNnRoot),
-            NullIfEmpty(CmsisDspRoot))
+            options.RamReserve)
         {
             KernelsDirectory = NullIfEmpty(KernelsDirectory),
-            CmsisCoreRoot = NullIfEmpty(CmsisCoreRoot),
+            // Used as they are: an empty root is one the build did not find, not one to look for again.
+            ResolvedCmsis = new CmsisRoots(NullIfEmpty(CmsisDspRoot), NullIfEmpty(CmsisNnRoot), NullIfEmpty(CmsisCoreRoot)),
             // Lets the engine name the HTML report's path on the report line and in AD3001.
             GeneratedDirectory = Path.GetFullPath(GeneratedDirectory),
             FuseUpdates = options.FuseUpdates,

@@ -21,6 +21,9 @@ public sealed class AutodiffPlanFirmwareArenas : AutodiffTask
     /// <summary>Board name (the <c>Board</c> property).</summary>
     [Required] public string Board { get; set; } = "";
 
+    /// <summary>The resolved <c>board.yaml</c> (<c>AutodiffBoardFile</c>), whose reading <see cref="AutodiffResolveBoard"/> kept for the build.</summary>
+    [Required] public string BoardFile { get; set; } = "";
+
     /// <summary>Folders holding board folders, searched in order.</summary>
     [Required] public string[] BoardsDirectories { get; set; } = Array.Empty<string>();
 
@@ -39,9 +42,8 @@ public sealed class AutodiffPlanFirmwareArenas : AutodiffTask
     /// <inheritdoc />
     protected override bool ExecuteCore()
     {
-        var bag = new DiagnosticBag();
-        var board = BoardCatalog.Load(BoardsDirectories, Board.Trim(), bag);
-        if (board is null) return true; // resolving the board reported it
+        var board = ResolvedBoard.Get(BuildEngine, Log, BoardFile, BoardsDirectories);
+        if (board is null) return false;
         long? budgetBytes = Size(RamBudget), reserveBytes = Size(RamReserve);
 
         // On the host nothing lays arenas out together, so a group shares nothing there.

@@ -83,6 +83,9 @@ public sealed class AutodiffPrepareModels : AutodiffTask
     /// <summary>The CMSIS-NN root the engine will use (found and absolute), or empty; its sources compile to <c>cmsis-nn/…</c>.</summary>
     [Output] public string ResolvedCmsisNnRoot { get; private set; } = "";
 
+    /// <summary>The CMSIS Core include folder the engine will use (found and absolute), or empty.</summary>
+    [Output] public string ResolvedCmsisCoreRoot { get; private set; } = "";
+
     /// <summary>
     /// The models with metadata for the generation target: <c>ManifestFile</c>, <c>SettingsFile</c>,
     /// <c>Dependencies</c> (files read last time besides the model), and the parsed settings in the
@@ -104,11 +107,13 @@ public sealed class AutodiffPrepareModels : AutodiffTask
         });
         if (!parser.CheckProperties()) return false;
 
-        // Resolved as the engine resolves them (property, else environment variable, Core beside the DSP
-        // root), so that pointing at another tree, or a tree appearing, regenerates.
+        // Resolved here, once per build (property, else environment variable, Core beside the DSP root):
+        // generation hands these to the engine as they are, and the settings record them, so that
+        // pointing at another tree, or a tree appearing, regenerates.
         var cmsis = CmsisRoots.Find(CmsisDspRoot, CmsisNnRoot, CmsisCoreRoot);
         ResolvedCmsisDspRoot = cmsis.Dsp ?? "";
         ResolvedCmsisNnRoot = cmsis.Nn ?? "";
+        ResolvedCmsisCoreRoot = cmsis.Core ?? "";
         var kernelsDirectory = string.IsNullOrWhiteSpace(KernelsDirectory) ? "" : Path.GetFullPath(KernelsDirectory);
 
         var boardFile = string.IsNullOrWhiteSpace(BoardFile) ? "" : Path.GetFullPath(BoardFile);

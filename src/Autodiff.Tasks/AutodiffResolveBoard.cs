@@ -5,7 +5,10 @@ using Microsoft.Build.Utilities;
 
 namespace Autodiff.Tasks;
 
-/// <summary>Reads the selected board's <c>board.yaml</c> and hands its build settings to the targets.</summary>
+/// <summary>
+/// Reads the selected board's <c>board.yaml</c>, once per build (<see cref="ResolvedBoard"/>), and hands
+/// its build settings to the targets.
+/// </summary>
 public sealed class AutodiffResolveBoard : AutodiffTask
 {
     /// <summary>Board name (the <c>Board</c> property).</summary>
@@ -65,9 +68,7 @@ public sealed class AutodiffResolveBoard : AutodiffTask
     /// <inheritdoc />
     protected override bool ExecuteCore()
     {
-        var bag = new DiagnosticBag();
-        var board = BoardCatalog.Load(BoardsDirectories, Board.Trim(), bag);
-        Log.LogDiagnostics(bag);
+        var board = ResolvedBoard.Read(BuildEngine, Log, Board.Trim(), BoardsDirectories);
         if (board is null) return false;
 
         BoardDirectory = board.Directory;
