@@ -20,7 +20,7 @@ public static class ModelDiagnosticCodes
     public const string DocumentTooLarge = "AD1004";
     /// <summary>Collections are nested deeper than the loader accepts.</summary>
     public const string NestingTooDeep = "AD1005";
-    /// <summary>The document has more YAML nodes than the loader accepts.</summary>
+    /// <summary>The document has more YAML nodes, or the model more layers, than the loader accepts.</summary>
     public const string TooManyNodes = "AD1006";
     /// <summary>The file holds no document, or more than one.</summary>
     public const string DocumentCount = "AD1007";

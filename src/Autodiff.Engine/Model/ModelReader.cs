@@ -15,6 +15,12 @@ internal static class ModelReader
     internal static readonly string[] TopLevelKeys = ["autodiff", "name", "inputs", "batch", "layers", "loss", "optimizer", "init", "calibration"];
     internal static readonly string[] RequiredKeys = ["name", "inputs", "layers", "loss", "optimizer"];
 
+    /// <summary>
+    /// Models have tens of layers. A list of tens of thousands is within the YAML node limit but
+    /// would make lowering, planning and code generation take minutes and gigabytes.
+    /// </summary>
+    public const int MaxLayers = 4096;
+
     public static ModelSpec? Read(YNode root, ReadContext ctx)
     {
         var diags = ctx.Diags;
@@ -44,8 +50,12 @@ internal static class ModelReader
         {
             if (list.Items.Count == 0)
                 diags.Error(ModelDiagnosticCodes.EmptyList, "'layers' is empty; a model needs at least one layer", list.Location);
-            foreach (var item in list.Items)
-                if (LayerReader.Read(item, layers.Count, batchValue, ctx) is { } layer) layers.Add(layer);
+            if (list.Items.Count > MaxLayers)
+                diags.Error(ModelDiagnosticCodes.TooManyNodes,
+                    $"the model has {list.Items.Count} layers; at most {MaxLayers} are allowed", list.Items[MaxLayers].Location);
+            else
+                foreach (var item in list.Items)
+                    if (LayerReader.Read(item, layers.Count, batchValue, ctx) is { } layer) layers.Add(layer);
         }
 
         var loss = Section("loss") is { } lossNode && inputs is not null ? LossReader.Read(lossNode, inputs, ctx) : null;

@@ -338,6 +338,15 @@ public sealed class HostileInputTests : IDisposable
     }
 
     [Fact]
+    public void A_valid_chain_of_ninety_thousand_layers_is_refused_at_the_first_layer_beyond_the_limit()
+    {
+        // Below the YAML node limit, and valid: compiling it took half a minute and most of a gigabyte.
+        var text = With("  - linear: { units: 4 }\n" + string.Concat(Enumerable.Repeat("  - relu\n", 90_000)), inputs: "  x: [4]\n  y: [4]\n");
+        var diags = HostileAssert.TextFails(text);
+        HostileAssert.ErrorAt(diags, ModelDiagnosticCodes.TooManyNodes, 7 + ModelReader.MaxLayers, 5);
+    }
+
+    [Fact]
     public void Deep_nesting_before_the_name_stops_at_the_limit()
     {
         var text = "autodiff: 1\nx: " + new string('{', 100_000) + new string('}', 100_000) + "\nname: tiny\n";
