@@ -35,7 +35,7 @@ public sealed class AutodiffCheckHeaderNames : AutodiffTask
             if (ModelNameReader.TryRead(path) is not var (name, line, column)) continue;
             var hidden = folders.Select(f => Path.Combine(f, name + ".h")).FirstOrDefault(File.Exists);
             if (hidden is null) continue;
-            Log.LogError(null, SdkDiagnosticCodes.NameHidesToolchainHeader, null, path, line, column, 0, 0,
+            Log.LogError(null, SdkDiagnosticCodes.NameHidesToolchainHeader, null, DiagnosticLogging.ShownFile(path), line, column, 0, 0,
                 "model name '{0}' would generate {0}.h, which hides the toolchain's header '{1}'; choose another name",
                 name, hidden);
             ok = false;

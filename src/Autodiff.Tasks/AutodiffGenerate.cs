@@ -101,7 +101,7 @@ public sealed class AutodiffGenerate : AutodiffTask
         }
         catch (Exception e)
         {
-            Log.LogError(null, SdkDiagnosticCodes.InternalError, null, modelPath, 0, 0, 0, 0,
+            Log.LogError(null, SdkDiagnosticCodes.InternalError, null, DiagnosticLogging.ShownFile(modelPath), 0, 0, 0, 0,
                 "the Autodiff engine failed unexpectedly on this model: {0}", e.ToString());
             return;
         }
@@ -119,7 +119,7 @@ public sealed class AutodiffGenerate : AutodiffTask
         }
         if (string.IsNullOrEmpty(result.ModelName))
         {
-            Log.LogError(null, SdkDiagnosticCodes.InternalError, null, modelPath, 0, 0, 0, 0, "the engine returned no model name");
+            Log.LogError(null, SdkDiagnosticCodes.InternalError, null, DiagnosticLogging.ShownFile(modelPath), 0, 0, 0, 0, "the engine returned no model name");
             return;
         }
 
@@ -159,7 +159,7 @@ public sealed class AutodiffGenerate : AutodiffTask
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Log.LogError(null, SdkDiagnosticCodes.WriteFailed, null, modelPath, 0, 0, 0, 0,
+            Log.LogError(null, SdkDiagnosticCodes.WriteFailed, null, DiagnosticLogging.ShownFile(modelPath), 0, 0, 0, 0,
                 "cannot write generated files to '{0}': {1}", outputDirectory, e.Message);
             return;
         }
@@ -183,7 +183,7 @@ public sealed class AutodiffGenerate : AutodiffTask
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Log.LogError(null, SdkDiagnosticCodes.WriteFailed, null, modelPath, 0, 0, 0, 0,
+            Log.LogError(null, SdkDiagnosticCodes.WriteFailed, null, DiagnosticLogging.ShownFile(modelPath), 0, 0, 0, 0,
                 "cannot write the report to '{0}': {1}", outputDirectory, e.Message);
         }
     }

@@ -206,7 +206,7 @@ public sealed class AutodiffPrepareModels : AutodiffTask
             if (ModelNameReader.TryRead(fullPath) is not var (name, line, column)) continue;
             if (names.TryGetValue(name, out var other))
             {
-                Log.LogError(null, SdkDiagnosticCodes.DuplicateModelName, null, fullPath, line, column, 0, 0,
+                Log.LogError(null, SdkDiagnosticCodes.DuplicateModelName, null, DiagnosticLogging.ShownFile(fullPath), line, column, 0, 0,
                     "model name '{0}' is also used by '{1}'; generated C names must be unique per firmware", ModelNames.Printable(name), other);
                 unique = false;
                 continue;

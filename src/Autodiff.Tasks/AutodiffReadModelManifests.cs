@@ -61,7 +61,7 @@ public sealed class AutodiffReadModelManifests : AutodiffTask
             if (manifest is null) continue; // generation failed and said why
             if (modelNames.TryGetValue(manifest.ModelName, out var other))
             {
-                Log.LogError(null, SdkDiagnosticCodes.DuplicateModelName, null, manifest.ModelFile, 0, 0, 0, 0,
+                Log.LogError(null, SdkDiagnosticCodes.DuplicateModelName, null, DiagnosticLogging.ShownFile(manifest.ModelFile), 0, 0, 0, 0,
                     "model name '{0}' is also used by '{1}'; generated C names must be unique per firmware", ModelNames.Printable(manifest.ModelName), other.ModelFile);
                 // Both wrote into the same folder, so neither's files can be trusted: both regenerate next time.
                 File.Delete(manifestFile);

@@ -8,7 +8,7 @@ internal static class DiagnosticLogging
 {
     public static void LogDiagnostic(this TaskLoggingHelper log, Diagnostic diagnostic, string? fallbackFile = null)
     {
-        var file = diagnostic.Location?.File ?? fallbackFile;
+        var file = ShownFile(diagnostic.Location?.File ?? fallbackFile);
         var line = diagnostic.Location?.Line ?? 0;
         var column = diagnostic.Location?.Column ?? 0;
         switch (diagnostic.Severity)
@@ -25,6 +25,14 @@ internal static class DiagnosticLogging
                 break;
         }
     }
+
+    /// <summary>
+    /// A file name as the build log shows it in front of a message: unchanged (so editors can open it)
+    /// unless it holds characters that would alter how the log reads, such as a newline or a terminal
+    /// escape in a folder or model file name; those are escaped like any quoted model text.
+    /// </summary>
+    public static string? ShownFile(string? file) =>
+        file is not null && file.Any(MessageText.IsUnsafe) ? MessageText.PrintablePath(file) : file;
 
     public static void LogDiagnostics(this TaskLoggingHelper log, DiagnosticBag bag, string? fallbackFile = null)
     {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Autodiff.Engine;
+using Autodiff.Engine.Model;
 
 namespace Autodiff.Tasks;
 
@@ -13,13 +14,17 @@ namespace Autodiff.Tasks;
 /// </summary>
 internal static class GenerationInputs
 {
-    /// <summary>SHA-256 of a file's bytes, or a marker when it cannot be read (which never matches a real hash).</summary>
+    /// <summary>
+    /// SHA-256 of a file's bytes, or a marker when it cannot or may not be read (which never matches a
+    /// real hash). Only regular files up to the largest input the engine reads are opened, so a model
+    /// that is a FIFO or a link to a device cannot stall the build here, before the engine reports it.
+    /// </summary>
     public static string HashFile(string path)
     {
         try
         {
-            using var stream = File.OpenRead(path);
-            return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+            using var stream = BoundedFile.TryOpen(path, NpyReader.MaxFileBytes, out var kind, out _);
+            return stream is null ? $"unreadable:{kind}" : Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -87,4 +87,37 @@ public sealed class HostileBuildTests(SdkPackageFixture sdk)
         AssertCleanFailure(result, project, "broken");
         BuildAssert.OutputContains(result, "ünïcode.yaml(8,22): error AD1015: ");
     }
+
+    [Fact]
+    public void A_model_file_that_is_a_fifo_fails_at_once_instead_of_hanging()
+    {
+        var project = sdk.CreateProject("FifoModel")
+            .WithProjectFile("models/tiny.yaml")
+            .WithFile("main.c", "int main(void) { return 0; }\n");
+        Directory.CreateDirectory(project.PathOf("models"));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [project.PathOf("models/tiny.yaml")])) mkfifo.WaitForExit();
+
+        // A reader that opens the FIFO blocks until a writer comes: the build would never end.
+        var started = DateTime.UtcNow;
+        var result = sdk.StartDotnet(project.Directory, "build", project.ProjectFile, "-v:m").WaitForExit(TimeSpan.FromMinutes(3));
+
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromMinutes(3), "the build hung on the FIFO:\n" + result.Output);
+        AssertCleanFailure(result, project, "tiny");
+        BuildAssert.OutputMatches(result, @"models[/\\]tiny\.yaml\(\d+,\d+\): error AD\d{4}: ");
+    }
+
+    [Fact]
+    public void Control_characters_in_a_model_file_name_reach_the_log_escaped()
+    {
+        var project = sdk.CreateProject("EscapeInFileName")
+            .WithProjectFile("models/*.yaml")
+            .WithFile("models/m\u001b[31m\u0007x.yaml", TestModels.BrokenModel)
+            .WithFile("main.c", "int main(void) { return 0; }\n");
+
+        var result = project.Build();
+
+        AssertCleanFailure(result, project, "broken");
+        Assert.DoesNotContain('\u0007', result.Output);
+        BuildAssert.OutputContains(result, @"m\u001b[31m\u0007x.yaml(8,22): error AD1015: ");
+    }
 }

@@ -19,6 +19,41 @@ public static class BoundedFile
     /// </summary>
     public static byte[]? TryRead(string path, long maxBytes, out FileProblem kind, out string? problem)
     {
+        using var stream = TryOpen(path, maxBytes, out kind, out problem);
+        if (stream is null) return null;
+        try
+        {
+            var bytes = new byte[stream.Length];
+            var read = 0;
+            while (read < bytes.Length)
+            {
+                var n = stream.Read(bytes, read, bytes.Length - read);
+                if (n == 0) break;
+                read += n;
+            }
+            if (read != bytes.Length || stream.ReadByte() >= 0)
+            {
+                kind = FileProblem.Unreadable;
+                problem = "changed size while it was read (or is not a regular file)";
+                return null;
+            }
+            return bytes;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            kind = FileProblem.Unreadable;
+            problem = $"cannot be read: {MessageText.Printable(e.Message, 300)}";
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="path"/> opened for reading when it is a regular file of at most
+    /// <paramref name="maxBytes"/> (for callers that stream it, such as hashing); an empty stream
+    /// for a file that reports no size; null with the problem as for <see cref="TryRead"/>.
+    /// </summary>
+    public static Stream? TryOpen(string path, long maxBytes, out FileProblem kind, out string? problem)
+    {
         kind = FileProblem.Unreadable;
         try
         {
@@ -37,34 +72,16 @@ public static class BoundedFile
                 problem = $"is {file.Length} bytes; the limit is {maxBytes}";
                 return null;
             }
-            // FIFOs, sockets and devices report no size, like an empty file, and only they could block
-            // the open or never end: with nothing to read the file is not opened at all.
-            if (file.Length == 0)
-            {
-                kind = FileProblem.None;
-                problem = null;
-                return [];
-            }
-            var bytes = new byte[file.Length];
-            using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
-            var read = 0;
-            while (read < bytes.Length)
-            {
-                var n = stream.Read(bytes, read, bytes.Length - read);
-                if (n == 0) break;
-                read += n;
-            }
-            if (read != bytes.Length || stream.ReadByte() >= 0)
-            {
-                problem = "changed size while it was read (or is not a regular file)";
-                return null;
-            }
             kind = FileProblem.None;
             problem = null;
-            return bytes;
+            // FIFOs, sockets and devices report no size, like an empty file, and only they could block
+            // the open or never end: with nothing to read the file is not opened at all.
+            if (file.Length == 0) return new MemoryStream([], writable: false);
+            return new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
+            kind = FileProblem.Unreadable;
             problem = $"cannot be read: {MessageText.Printable(e.Message, 300)}";
             return null;
         }
