@@ -5,7 +5,7 @@ namespace Autodiff.Sdk.Tests;
 /// <summary>
 /// What shared build files of a firmware repository rely on, as with Microsoft.NET.Sdk: the
 /// CustomBefore/CustomAfter imports around the SDK's props and targets, the UsingAutodiffSdk
-/// marker, and the SDK's item types offered to IDEs (AvailableItemName).
+/// marker, the SDK's item types offered to IDEs (AvailableItemName), and overridable paths.
 /// </summary>
 [Collection(SdkCollection.Name)]
 public sealed class SdkConventionsTests(SdkPackageFixture sdk)
@@ -39,5 +39,25 @@ public sealed class SdkConventionsTests(SdkPackageFixture sdk)
         BuildAssert.Succeeded(items);
         foreach (var itemType in new[] { "AutodiffModel", "AutodiffData", "CCompile" })
             BuildAssert.OutputContains(items, $"\"Identity\": \"{itemType}\"");
+    }
+
+    [Fact]
+    public void The_generated_folder_can_be_moved_and_clean_still_removes_it()
+    {
+        var project = sdk.CreateProject("MovedGenerated")
+            .WithProjectFile("models/tiny.yaml")
+            .WithFile("models/tiny.yaml", TestModels.Classifier("tiny"))
+            .WithFile("main.c", TestModels.MainTraining(0, "tiny"));
+
+        var result = project.Build("-p:AutodiffGeneratedDirectory=generated");
+
+        BuildAssert.Succeeded(result);
+        Assert.True(File.Exists(project.PathOf("generated/tiny/tiny.c")), result.Output);
+        Assert.False(Directory.Exists(project.GeneratedDirectory()), "the default folder was written too");
+        var question = project.Build("-p:AutodiffGeneratedDirectory=generated", "-question");
+        Assert.True(question.Succeeded, "not up to date:\n" + question.Output);
+
+        BuildAssert.Succeeded(project.Clean("-p:AutodiffGeneratedDirectory=generated"));
+        Assert.False(File.Exists(project.PathOf("generated/tiny/tiny.c")), "clean left the generated C");
     }
 }
