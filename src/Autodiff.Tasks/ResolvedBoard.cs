@@ -19,12 +19,7 @@ internal static class ResolvedBoard
     {
         var directories = Normalize(boardsDirectories);
         var bag = new DiagnosticBag();
-        var board = BoardCatalog.Load(directories, name, bag);
-        log.LogDiagnostics(bag);
-        if (board is null) return null;
-        log.LogMessage(MessageImportance.Low, "Autodiff: read board '{0}' from {1}", board.Name, board.BoardFile);
-        Keep(engine, board, directories);
-        return board;
+        return Kept(engine, log, BoardCatalog.Load(directories, name, bag), bag, directories);
     }
 
     /// <summary>
@@ -39,7 +34,12 @@ internal static class ResolvedBoard
             return kept;
 
         var bag = new DiagnosticBag();
-        var board = BoardCatalog.LoadFile(boardFile, bag, directories);
+        return Kept(engine, log, BoardCatalog.LoadFile(boardFile, bag, directories), bag, directories);
+    }
+
+    /// <summary>Logs what reading the board said; a board that was read is kept for the rest of the build.</summary>
+    private static BoardSpec? Kept(IBuildEngine engine, TaskLoggingHelper log, BoardSpec? board, DiagnosticBag bag, IReadOnlyList<string> directories)
+    {
         log.LogDiagnostics(bag);
         if (board is null) return null;
         log.LogMessage(MessageImportance.Low, "Autodiff: read board '{0}' from {1}", board.Name, board.BoardFile);

@@ -21,14 +21,6 @@ public sealed class CmsisBuildTests(SdkPackageFixture sdk)
         [CmsisRoots.CoreVariable] = null,
     };
 
-    /// <summary>Two models that use the elementwise family, which has CMSIS kernels.</summary>
-    private FirmwareProject TwoModels(string name) =>
-        sdk.CreateProject(name)
-            .WithProjectFile("models/alpha.yaml", "models/beta.yaml")
-            .WithFile("models/alpha.yaml", TestModels.ResidualClassifier("alpha"))
-            .WithFile("models/beta.yaml", TestModels.ResidualClassifier("beta"))
-            .WithFile("main.c", TestModels.MainTraining(0, "alpha", "beta"));
-
     /// <summary>
     /// On a Cortex-M4F the CMSIS-DSP f32 functions are scalar loops that take no fewer instructions
     /// than the portable kernels (the benchmark shows it), so auto never takes them there and has
@@ -37,7 +29,7 @@ public sealed class CmsisBuildTests(SdkPackageFixture sdk)
     [Fact]
     public void Auto_on_stm32f4_takes_armv7em_for_linear_and_portable_for_the_rest_without_a_word_about_cmsis()
     {
-        var project = TwoModels("AutoOnStm32f4");
+        var project = sdk.CreateTwoModelProject("AutoOnStm32f4");
 
         var result = project.BuildWith(WithoutCmsis, "-p:Board=stm32f4");
         var withCmsis = project.Build("-p:Board=stm32f4");
@@ -57,7 +49,7 @@ public sealed class CmsisBuildTests(SdkPackageFixture sdk)
     [Fact]
     public void Cmsis_kernels_without_cmsis_fail_with_AD5001_naming_the_property()
     {
-        var project = TwoModels("CmsisWithoutCmsis");
+        var project = sdk.CreateTwoModelProject("CmsisWithoutCmsis");
 
         var result = project.BuildWith(WithoutCmsis, "-p:Board=stm32f4", "-p:AutodiffKernels=cmsis");
 
@@ -70,7 +62,7 @@ public sealed class CmsisBuildTests(SdkPackageFixture sdk)
     [InlineData("host")]
     public void Auto_on_a_board_without_dsp_uses_portable_kernels_silently(string board)
     {
-        var project = TwoModels("AutoNoDsp");
+        var project = sdk.CreateTwoModelProject("AutoNoDsp");
 
         var result = project.BuildWith(WithoutCmsis, "-p:Board=" + board);
 
@@ -83,7 +75,7 @@ public sealed class CmsisBuildTests(SdkPackageFixture sdk)
     public void Cmsis_firmware_runs_in_qemu_and_compiles_only_the_listed_cmsis_sources()
     {
         Skip.If(MissingCmsis() is not null, MissingCmsis());
-        var project = TwoModels("CmsisRun");
+        var project = sdk.CreateTwoModelProject("CmsisRun");
 
         var result = project.Build("-p:Board=stm32f4", "-p:AutodiffKernels=cmsis", "-t:Run");
 
@@ -121,7 +113,7 @@ public sealed class CmsisBuildTests(SdkPackageFixture sdk)
     {
         var roots = CmsisRoots.Find(null, null, null);
         Skip.If(!roots.HasNn, $"CMSIS-NN not found; set {CmsisRoots.NnVariable} to a CMSIS-NN checkout (and {CmsisRoots.CoreVariable} unless CMSIS_6 sits beside it)");
-        var project = TwoModels("CmsisNnOnM55");
+        var project = sdk.CreateTwoModelProject("CmsisNnOnM55");
 
         var result = project.BuildWith(WithoutCmsis, "-p:Board=cortex-m55", "-t:Run", $"-p:CmsisNnRoot={roots.Nn}", $"-p:CmsisCoreRoot={roots.Core}");
 
@@ -143,7 +135,7 @@ public sealed class CmsisBuildTests(SdkPackageFixture sdk)
     public void Cmsis_firmware_rebuilds_incrementally_like_any_other()
     {
         Skip.If(MissingCmsis() is not null, MissingCmsis());
-        var project = TwoModels("CmsisIncremental");
+        var project = sdk.CreateTwoModelProject("CmsisIncremental");
 
         // Choosing CMSIS is a change of settings: both models regenerate with CMSIS kernels.
         const string cmsis = "-p:AutodiffKernels=cmsis";

@@ -11,17 +11,10 @@ namespace Autodiff.Sdk.Tests;
 [Collection(SdkCollection.Name)]
 public sealed class ResolvedOnceTests(SdkPackageFixture sdk)
 {
-    private FirmwareProject TwoModels(string name) =>
-        sdk.CreateProject(name)
-            .WithProjectFile("models/alpha.yaml", "models/beta.yaml")
-            .WithFile("models/alpha.yaml", TestModels.ResidualClassifier("alpha"))
-            .WithFile("models/beta.yaml", TestModels.ResidualClassifier("beta"))
-            .WithFile("main.c", TestModels.MainTraining(0, "alpha", "beta"));
-
     [Fact]
     public void The_board_file_is_read_once_in_a_build_that_generates_plans_arenas_and_draws_the_firmware_report()
     {
-        var project = TwoModels("BoardReadOnce");
+        var project = sdk.CreateTwoModelProject("BoardReadOnce");
 
         // stm32f4 with two models: generation, the arena plan and the firmware report all need the board.
         var result = project.Build("-p:Board=stm32f4", "-v:d");
@@ -37,7 +30,7 @@ public sealed class ResolvedOnceTests(SdkPackageFixture sdk)
     {
         var dspRoot = Environment.GetEnvironmentVariable(CmsisRoots.DspVariable);
         Skip.If(string.IsNullOrEmpty(dspRoot) || !Directory.Exists(dspRoot), "CMSIS_DSP_ROOT is not set");
-        var project = TwoModels("CmsisResolvedOnce");
+        var project = sdk.CreateTwoModelProject("CmsisResolvedOnce");
 
         // Named in a roundabout way, so the resolved root differs from the text of the property.
         var roundabout = Path.Combine(dspRoot!, "Include", "..") + Path.DirectorySeparatorChar;

@@ -55,6 +55,17 @@ public sealed class SdkPackageFixture : IDisposable
         return FirmwareProject.Create(this, directory, name);
     }
 
+    /// <summary>
+    /// A new project training two residual classifiers, <c>alpha</c> and <c>beta</c>: two models for
+    /// one board, using the elementwise family, which has CMSIS kernels.
+    /// </summary>
+    public FirmwareProject CreateTwoModelProject(string name) =>
+        CreateProject(name)
+            .WithProjectFile("models/alpha.yaml", "models/beta.yaml")
+            .WithFile("models/alpha.yaml", TestModels.ResidualClassifier("alpha"))
+            .WithFile("models/beta.yaml", TestModels.ResidualClassifier("beta"))
+            .WithFile("main.c", TestModels.MainTraining(0, "alpha", "beta"));
+
     /// <summary>Runs <c>dotnet</c> the way a user would, isolated from this test process's MSBuild settings.</summary>
     public ProcessResult Dotnet(string workingDirectory, params string[] arguments) =>
         DotnetWith(workingDirectory, null, arguments);
