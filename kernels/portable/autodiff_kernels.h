@@ -19,7 +19,7 @@
  *  - Frozen, quantised layers (int8.c) run on int8_t tensors (TFLite's affine quantisation:
  *    real = scale * (q - zero_point)), NHWC like float activations. Their results are integers and
  *    bit-identical across implementations; their geometry comes in parameter structs, and they
- *    may take a scratch buffer whose size the engine plans per call (CMSIS-NN's get_buffer_size).
+ *    may take a scratch buffer whose size the engine plans per call and implementation.
  */
 #ifndef AUTODIFF_KERNELS_H
 #define AUTODIFF_KERNELS_H
@@ -332,10 +332,12 @@ void ad_relu_backward_f32(const float *dy, const float *y, float *dx, uint32_t n
  * point 0 (symmetric). Results are exact integers: every implementation gives the same bytes.
  *
  * `scratch` is a 4-byte aligned buffer of p->scratch_bytes bytes that the engine plans for the
- * implementation it links: what CMSIS-NN's <function>_get_buffer_size says for the call
- * (CmsisNnScratch in the engine gives the bytes), 0 and NULL for the portable kernels, which never
- * use it. A CMSIS implementation given less than it needs runs the portable code instead of
- * CMSIS-NN, so a wrong plan costs speed, never memory. Outputs never alias inputs. */
+ * implementation it links: for cmsis what CMSIS-NN's <function>_get_buffer_size says for the call
+ * (CmsisNnScratch in the engine gives the bytes); for armv7em the unpacked patches and filter
+ * constants of ad_conv2d_s8 (40*ceil(K/4) + 40*out_c bytes, K = k_h*k_w*in_c) and the unpacked
+ * input of ad_linear_s8 (2*in bytes), 0 for its other kernels (Armv7emInt8Scratch); 0 and NULL for
+ * the portable kernels, which never use it. An implementation given less than it needs runs the
+ * portable code instead, so a wrong plan costs speed, never memory. Outputs never alias inputs. */
 
 /* Requantisation as TFLite/CMSIS-NN: per output channel, multiplier (Q31) and shift (>0 left). */
 typedef struct {
