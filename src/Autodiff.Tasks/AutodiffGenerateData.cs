@@ -20,15 +20,9 @@ public sealed class AutodiffGenerateData : AutodiffTask
         foreach (var item in Data)
         {
             var file = item.GetMetadata("FullPath");
-            var layout = DataLayout.From(item.ItemSpec, item.GetMetadata("Symbol"), item.GetMetadata("ElementType"), item.GetMetadata("Pack"),
-                item.GetMetadata("Threshold"), item.GetMetadata("First"), item.GetMetadata("Count"), out var problem);
-            if (layout is null)
-            {
-                Log.LogError(null, SdkDiagnosticCodes.DataInvalidMetadata, null, BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0,
-                    "AutodiffData '{0}': {1}", item.ItemSpec, problem);
-                continue;
-            }
-            var data = NpyData.Read(file, out problem);
+            var layout = DataLayout.FromItem(item, Log, BuildEngine?.ProjectFileOfTaskNode);
+            if (layout is null) continue;
+            var data = NpyData.Read(file, out var problem);
             if (data is null)
             {
                 Log.LogError(null, File.Exists(file) ? SdkDiagnosticCodes.DataUnreadable : SdkDiagnosticCodes.DataFileMissing,

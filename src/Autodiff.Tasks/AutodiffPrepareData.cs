@@ -33,14 +33,8 @@ public sealed class AutodiffPrepareData : AutodiffTask
         foreach (var item in Data)
         {
             var file = item.GetMetadata("FullPath");
-            var layout = DataLayout.From(item.ItemSpec, item.GetMetadata("Symbol"), item.GetMetadata("ElementType"), item.GetMetadata("Pack"),
-                item.GetMetadata("Threshold"), item.GetMetadata("First"), item.GetMetadata("Count"), out var problem);
-            if (layout is null)
-            {
-                Log.LogError(null, SdkDiagnosticCodes.DataInvalidMetadata, null, BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0,
-                    "AutodiffData '{0}': {1}", item.ItemSpec, problem);
-                continue;
-            }
+            var layout = DataLayout.FromItem(item, Log, BuildEngine?.ProjectFileOfTaskNode);
+            if (layout is null) continue;
             // Headers are found by name on one include path, and C symbols share one namespace.
             if (bySymbol.TryGetValue(layout.Symbol, out var other))
             {

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
 
 namespace Autodiff.Tasks.Data;
 
@@ -17,6 +19,20 @@ internal sealed record DataLayout(string Symbol, ElementType? Type, bool PackBit
         "file=" + file, "symbol=" + Symbol, "type=" + (Type?.ToString() ?? "auto"), "pack=" + (PackBits ? "bits" : "none"),
         "threshold=" + Threshold.ToString("R", CultureInfo.InvariantCulture), "first=" + First,
         "count=" + (Count?.ToString(CultureInfo.InvariantCulture) ?? "")) + "\n";
+
+    /// <summary>
+    /// Reads an AutodiffData item's metadata, as the prepare and generate tasks both must; null after
+    /// logging the invalid value (AD at the project file, which is where the item is written).
+    /// </summary>
+    public static DataLayout? FromItem(ITaskItem item, TaskLoggingHelper log, string? projectFile)
+    {
+        var layout = From(item.ItemSpec, item.GetMetadata("Symbol"), item.GetMetadata("ElementType"), item.GetMetadata("Pack"),
+            item.GetMetadata("Threshold"), item.GetMetadata("First"), item.GetMetadata("Count"), out var problem);
+        if (layout is null)
+            log.LogError(null, SdkDiagnosticCodes.DataInvalidMetadata, null, projectFile, 0, 0, 0, 0,
+                "AutodiffData '{0}': {1}", item.ItemSpec, problem);
+        return layout;
+    }
 
     /// <summary>Reads the metadata; null with the problem in <paramref name="problem"/> when a value is invalid.</summary>
     public static DataLayout? From(string file, string symbol, string type, string pack, string threshold, string first, string count, out string problem)
