@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Autodiff.Engine.Diagnostics;
 using Autodiff.Engine.Model;
@@ -16,14 +15,7 @@ public sealed class HostileFileTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private string MakeFifo(string name)
-    {
-        var path = Path.Combine(_dir, name);
-        using var mkfifo = Process.Start("mkfifo", [path]);
-        mkfifo.WaitForExit();
-        Assert.Equal(0, mkfifo.ExitCode);
-        return path;
-    }
+    private string MakeFifo(string name) => SpecialFiles.MakeFifo(Path.Combine(_dir, name));
 
     private string LinkTo(string name, string target)
     {

@@ -42,14 +42,7 @@ public sealed class HostileInputTests : IDisposable
         return path;
     }
 
-    private string MakeFifo(string name)
-    {
-        var path = Path.Combine(_dir, name);
-        using var mkfifo = Process.Start("mkfifo", [path]);
-        mkfifo.WaitForExit();
-        Assert.Equal(0, mkfifo.ExitCode);
-        return path;
-    }
+    private string MakeFifo(string name) => SpecialFiles.MakeFifo(Path.Combine(_dir, name));
 
     /// <summary>Loads a model whose weights are <paramref name="weights"/> and expects <paramref name="code"/> on the weights value.</summary>
     private Diagnostic WeightsFail(string weights, string code)
